@@ -1,0 +1,2 @@
+"""All page routes."""
+urlpatterns: list = []

@@ -1,0 +1,42 @@
+"""Admin-editable choice lists, read with a short cache (they change rarely, are read on every page)."""
+from __future__ import annotations
+
+from django.core.cache import cache
+from django.utils.translation import get_language
+
+from .models import Option
+
+_CACHE_KEY = "huike:options:v1"
+
+
+def _all() -> dict[str, list[tuple[str, str, str, bool]]]:
+    data = cache.get(_CACHE_KEY)
+    if data is None:
+        data = {}
+        for o in Option.objects.order_by("kind", "position", "key"):
+            data.setdefault(o.kind, []).append((o.key, o.label_zh, o.label_en, o.active))
+        cache.set(_CACHE_KEY, data, 60)
+    return data
+
+
+def invalidate() -> None:
+    cache.delete(_CACHE_KEY)
+
+
+def active_keys(kind: str) -> set[str]:
+    return {key for key, _zh, _en, active in _all().get(kind, []) if active}
+
+
+def choices(kind: str) -> list[tuple[str, str]]:
+    english = (get_language() or "zh-hans").startswith("en")
+    return [(key, en if english else zh) for key, zh, en, active in _all().get(kind, []) if active]
+
+
+def label(kind: str, key: str) -> str:
+    if not key:
+        return ""
+    english = (get_language() or "zh-hans").startswith("en")
+    for k, zh, en, _active in _all().get(kind, []):
+        if k == key:
+            return en if english else zh
+    return key

@@ -1,0 +1,115 @@
+"""Reads on customers, always scoped through accounts.policies, joins chosen up front."""
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from huike.accounts import policies
+from huike.accounts.models import User
+
+from .models import Customer, Tag
+
+SORTS = {
+    "created": "-created_at", "-created": "created_at",
+    "name": "name", "-name": "-name",
+    "code": "code", "-code": "-code",
+    "next_followup": "next_followup_at", "-next_followup": "-next_followup_at",
+    "updated": "-updated_at",
+    "expected_close": "expected_close_date",
+}
+FILTER_FIELDS = [
+    "stage", "intent", "industry", "source", "kind", "customer_type", "company_size", "province", "city",
+    "value_tier", "value_class", "relationship_type", "lost_reason",
+]
+
+
+def normalize_query(text: str) -> str:
+    return unicodedata.normalize("NFKC", text or "").strip().lower()
+
+
+def customer_base(user: User) -> QuerySet:
+    return policies.scoped(user, Customer.objects.all()).select_related("owner", "owner__team")
+
+
+def customer_list(*, user: User, filters: dict[str, Any] | None = None, search: str = "", sort: str = "") -> QuerySet:
+    """The customer list: search, filters, sort (R-2.5). Tags are prefetched (one extra query)."""
+    filters = filters or {}
+    qs = customer_base(user)
+    q = normalize_query(search)
+    if q:
+        digits = q.replace(" ", "").replace("-", "")
+        terms = Q(search_text__contains=q)
+        if digits.isdigit() and digits != q:
+            terms |= Q(search_text__contains=digits)
+        qs = qs.filter(terms)
+    for field in FILTER_FIELDS:
+        value = filters.get(field)
+        if value:
+            qs = qs.filter(**{f"{field}__in" if isinstance(value, (list, tuple)) else field: value})
+    if filters.get("owner"):
+        qs = qs.filter(owner_id=filters["owner"])
+    if filters.get("team"):
+        qs = qs.filter(owner__team_id=filters["team"])
+    if filters.get("tag"):
+        qs = qs.filter(tags__name=filters["tag"])
+    if filters.get("overdue"):
+        qs = qs.filter(next_followup_at__lt=timezone.now())
+    if filters.get("registered_late"):
+        qs = qs.filter(registered_late=True)
+    if filters.get("created_from"):
+        qs = qs.filter(created_at__date__gte=filters["created_from"])
+    if filters.get("created_to"):
+        qs = qs.filter(created_at__date__lte=filters["created_to"])
+    order = SORTS.get(sort, "-created_at")
+    return qs.order_by(order, "-id").prefetch_related(Prefetch("tags", queryset=Tag.objects.only("id", "name")))
+
+
+def customer_get(*, user: User, pk) -> Customer:
+    return policies.get_visible(user, customer_base(user).prefetch_related("tags"), pk)
+
+
+def overdue_customers(*, user: User, now: dt.datetime | None = None) -> QuerySet:
+    """Customers whose next follow-up is past, within the user's scope (own, team or all)."""
+    now = now or timezone.now()
+    return (
+        customer_base(user)
+        .filter(next_followup_at__lt=now)
+        .exclude(stage="lost", next_followup_reason="")
+        .order_by("next_followup_at", "id")
+    )
+
+
+@dataclass
+class TimelineEvent:
+    at: dt.datetime
+    kind: str   # followup | order | contract | complaint | change
+    obj: Any
+
+
+def _as_datetime(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(0, 0)))
+
+
+def customer_timeline(*, customer: Customer, limit: int = 100) -> list[TimelineEvent]:
+    """One timeline (R-2.6): follow-ups, orders, contracts, complaints and recorded changes, newest first."""
+    from huike.audit.models import AuditEntry
+
+    events: list[TimelineEvent] = []
+    for f in customer.followups.select_related("author", "reviewed_by").prefetch_related("attachments")[:limit]:
+        events.append(TimelineEvent(f.occurred_at, "followup", f))
+    for o in customer.orders.all()[:limit]:
+        events.append(TimelineEvent(_as_datetime(o.date), "order", o))
+    for c in customer.contracts.all()[:limit]:
+        events.append(TimelineEvent(_as_datetime(c.start_date), "contract", c))
+    for c in customer.complaints.all()[:limit]:
+        events.append(TimelineEvent(c.received_at, "complaint", c))
+    changes = AuditEntry.objects.filter(customer_id=customer.pk).select_related("actor")[:limit]
+    for a in changes:
+        events.append(TimelineEvent(a.at, "change", a))
+    events.sort(key=lambda e: e.at, reverse=True)
+    return events[:limit]

@@ -1,0 +1,56 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Urgency(models.TextChoices):
+    GENERAL = "general", _("General")
+    URGENT = "urgent", _("Urgent")
+    CRITICAL = "critical", _("Critical")
+
+
+class Channel(models.TextChoices):
+    PHONE = "phone", _("Phone")
+    EMAIL = "email", _("Email")
+    FORM = "form", _("CRM form")
+    PLATFORM = "platform", _("Third-party platform")
+
+
+class ComplaintStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    RESPONDED = "responded", _("Responded")
+    RESOLVED = "resolved", _("Resolved")
+    CLOSED = "closed", _("Closed")
+
+
+class Complaint(models.Model):
+    customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="complaints")
+    urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.GENERAL)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.PHONE)
+    description = models.TextField(_("description"), max_length=5000)
+    received_at = models.DateTimeField(_("received at"))
+    response_due_at = models.DateTimeField(_("response deadline"))
+    resolve_due_at = models.DateTimeField(_("resolution deadline"))
+    responded_at = models.DateTimeField(_("responded at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=ComplaintStatus.choices, default=ComplaintStatus.OPEN)
+    cause = models.CharField(_("cause category"), max_length=100, blank=True)
+    resolution = models.TextField(_("resolution"), max_length=5000, blank=True)
+    negative = models.BooleanField(_("negative feedback"), default=True)
+    registered_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        indexes = [models.Index(fields=["customer", "-received_at"]), models.Index(fields=["status", "response_due_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_urgency_display()} {self.received_at:%Y-%m-%d}"
+
+
+class ComplaintDeadline(models.Model):
+    """Response and resolution deadlines per urgency (R-8.1), editable by admins."""
+
+    urgency = models.CharField(max_length=10, choices=Urgency.choices, unique=True)
+    response_hours = models.PositiveIntegerField()
+    resolve_hours = models.PositiveIntegerField()

@@ -1,0 +1,105 @@
+"""Writes on complaints (R-8.1): registration with deadlines by urgency, progress, closing with an outcome."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from huike.accounts import policies
+from huike.accounts.models import User
+from huike.audit.services import audit_record, diff, snapshot
+from huike.core.errors import FieldErrors
+from huike.core.validation import unknown_fields
+from huike.customers.models import Customer
+
+from .domain.deadlines import complaint_deadlines
+from .models import Channel, Complaint, ComplaintDeadline, ComplaintStatus, Urgency
+
+EDITABLE = ["urgency", "channel", "description", "received_at", "status", "cause", "resolution", "negative"]
+AUDITED = [*EDITABLE, "response_due_at", "resolve_due_at", "responded_at", "closed_at"]
+
+
+def deadline_table() -> dict[str, tuple[int, int]]:
+    return {r.urgency: (r.response_hours, r.resolve_hours) for r in ComplaintDeadline.objects.all()}
+
+
+def _clean(data: dict[str, Any], instance: Complaint | None) -> dict[str, Any]:
+    errors = unknown_fields(data, EDITABLE)
+    out = dict(data)
+    merged = {f: getattr(instance, f) for f in EDITABLE} if instance else {}
+    merged.update(out)
+    if merged.get("urgency", Urgency.GENERAL) not in Urgency.values:
+        errors["urgency"] = [_("Choose general, urgent or critical.")]
+    if merged.get("channel", Channel.PHONE) not in Channel.values:
+        errors["channel"] = [_("Choose phone, email, CRM form or third-party platform.")]
+    if merged.get("status", ComplaintStatus.OPEN) not in ComplaintStatus.values:
+        errors["status"] = [_("Choose open, responded, resolved or closed.")]
+    for field, limit in (("description", 5000), ("resolution", 5000), ("cause", 100)):
+        if field in out:
+            out[field] = (out[field] or "").strip()
+            if len(out[field]) > limit:
+                errors[field] = [_("At most %(limit)d characters (you entered %(count)d).") % {
+                    "limit": limit, "count": len(out[field])}]
+    if (instance is None or "description" in out) and not (out.get("description") or "").strip():
+        errors.setdefault("description", [_("Describe the complaint.")])
+    received = merged.get("received_at")
+    if received and received > timezone.now() + dt.timedelta(minutes=5):
+        errors["received_at"] = [_("The received time cannot be in the future.")]
+    if merged.get("status") == ComplaintStatus.CLOSED and not (merged.get("resolution") or "").strip():
+        errors["resolution"] = [_("A complaint is closed only with a recorded outcome (resolution).")]
+    if errors:
+        raise FieldErrors(errors)
+    return out
+
+
+@transaction.atomic
+def complaint_create(*, actor: User, customer: Customer, data: dict[str, Any]) -> Complaint:
+    cleaned = _clean(data, None)
+    cleaned.setdefault("received_at", timezone.now())
+    urgency = cleaned.get("urgency", Urgency.GENERAL)
+    respond, resolve = complaint_deadlines(cleaned["received_at"], urgency, deadline_table())
+    complaint = Complaint(customer=customer, registered_by=actor, response_due_at=respond, resolve_due_at=resolve, **cleaned)
+    _stamp_status(complaint, None)
+    complaint.save()
+    audit_record(actor=actor, action="create", obj=complaint, changes=diff({}, snapshot(complaint, AUDITED)),
+                 customer_id=customer.pk)
+    return complaint
+
+
+def _stamp_status(complaint: Complaint, old_status: str | None) -> None:
+    now = timezone.now()
+    if complaint.status != ComplaintStatus.OPEN and complaint.responded_at is None:
+        complaint.responded_at = now
+    if complaint.status == ComplaintStatus.CLOSED and old_status != ComplaintStatus.CLOSED:
+        complaint.closed_at = now
+    if complaint.status != ComplaintStatus.CLOSED:
+        complaint.closed_at = None
+
+
+@transaction.atomic
+def complaint_update(*, actor: User, complaint: Complaint, data: dict[str, Any]) -> Complaint:
+    cleaned = _clean(data, complaint)
+    before = snapshot(complaint, AUDITED)
+    old_status = complaint.status
+    for k, v in cleaned.items():
+        setattr(complaint, k, v)
+    if "urgency" in cleaned or "received_at" in cleaned:
+        complaint.response_due_at, complaint.resolve_due_at = complaint_deadlines(
+            complaint.received_at, complaint.urgency, deadline_table())
+    _stamp_status(complaint, old_status)
+    complaint.save()
+    changes = diff(before, snapshot(complaint, AUDITED))
+    if changes:
+        audit_record(actor=actor, action="update", obj=complaint, changes=changes, customer_id=complaint.customer_id)
+    return complaint
+
+
+@transaction.atomic
+def complaint_delete(*, actor: User, complaint: Complaint) -> None:
+    policies.require_delete(actor)
+    audit_record(actor=actor, action="delete", obj=complaint, changes=diff(snapshot(complaint, AUDITED), {}),
+                 customer_id=complaint.customer_id)
+    complaint.delete()

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class TransactionsConfig(AppConfig):
+    name = "huike.transactions"
+    label = "transactions"
