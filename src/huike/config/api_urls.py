@@ -1,2 +1,10 @@
-"""All REST routes under /api/v1/ (see shared API.md)."""
-urlpatterns: list = []
+"""All REST routes under /api/v1/ (see shared API.md); each app owns its api/urls.py."""
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("huike.accounts.api.urls")),
+    path("", include("huike.customers.api.urls")),
+    path("", include("huike.followups.api.urls")),
+    path("", include("huike.transactions.api.urls")),
+    path("", include("huike.service.api.urls")),
+]

@@ -1,2 +1,10 @@
-"""All page routes."""
-urlpatterns: list = []
+"""All page routes; each app owns its web/urls.py."""
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("huike.accounts.web.urls")),
+    path("customers/", include("huike.customers.web.urls")),
+    path("followups/", include("huike.followups.web.urls")),
+    path("", include("huike.transactions.web.urls")),
+    path("complaints/", include("huike.service.web.urls")),
+]
