@@ -28,14 +28,20 @@ def normalize_company_name(name: str) -> str:
     text = unicodedata.normalize("NFKC", name or "").lower().strip()
     text = re.sub(r"[（(][^)）]*[)）]", "", text)  # (北京) / (branch) annotations
     text = _PREFIX_RE.sub("", text)
-    changed = True
-    while changed:
-        changed = False
+    return _NOISE.sub("", _strip_legal_forms(text))
+
+
+def _strip_legal_forms(text: str) -> str:
+    """Drop trailing legal forms repeatedly, but never down to nothing (「有限公司」 stays)."""
+    while text not in _SUFFIXES:
         for suffix in _SUFFIXES:
-            if text.endswith(suffix) and len(text) > len(suffix):
-                text = text[: -len(suffix)].rstrip(" ,.")
-                changed = True
-    return _NOISE.sub("", text)
+            rest = text[: -len(suffix)].rstrip(" ,.") if text.endswith(suffix) else None
+            if rest:
+                text = rest
+                break
+        else:
+            return text
+    return text
 
 
 def name_similarity(a: str, b: str) -> float:

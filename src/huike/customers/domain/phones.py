@@ -66,7 +66,11 @@ def display_phone(e164: str | None) -> str:
         national = str(number.national_number)
         if _CN_MOBILE.match(national):
             return f"{national[:3]} {national[3:7]} {national[7:]}"
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+        national = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+        if national.startswith("0") and " " in national:  # landline: 010-56781234
+            area, rest = national.split(" ", 1)
+            return f"{area}-{rest.replace(' ', '')}"
+        return national.replace(" ", "-")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
