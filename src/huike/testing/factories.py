@@ -32,8 +32,9 @@ def unique_mobile() -> str:
 def make_customer(owner: User, **data):
     from huike.customers.services import customer_create
 
+    actor = data.pop("actor", owner)
     payload = {"name": f"测试客户{next(_seq)}有限公司", "contact_name": "张三", "phone": unique_mobile(), **data}
-    return customer_create(actor=data.pop("actor", owner) if "actor" in data else owner, data=payload, owner=owner)
+    return customer_create(actor=actor, data=payload, owner=owner)
 
 
 def make_followup(customer, author, **data):
