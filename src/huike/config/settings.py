@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "huike.followups",
     "huike.transactions",
     "huike.service",
+    "huike.configuration",
 ]
 
 MIDDLEWARE = [
