@@ -2,9 +2,11 @@
 from django.urls import include, path
 
 urlpatterns = [
+    path("", include("huike.accounts.web.auth_urls")),  # dashboard, login, logout, language (no namespace)
     path("", include("huike.accounts.web.urls")),
     path("customers/", include("huike.customers.web.urls")),
     path("followups/", include("huike.followups.web.urls")),
     path("", include("huike.transactions.web.urls")),
     path("complaints/", include("huike.service.web.urls")),
+    path("settings/system/", include("huike.configuration.web.urls")),
 ]
