@@ -81,6 +81,10 @@ def cadence_rule_update(*, actor: User, rule: CadenceRuleRow, data: dict[str, An
         setattr(rule, k, v)
     rule.save()
     audit_record(actor=actor, action="update", obj=rule, changes=diff(before, snapshot(rule, CADENCE_FIELDS)))
+    from huike.customers.tasks import refresh_cadences_task
+
+    # Every customer's due time follows the new rule; in the worker, never inside the request.
+    transaction.on_commit(refresh_cadences_task)
     return rule
 
 

@@ -84,3 +84,30 @@ def test_bad_cadence_and_deadline_values_are_refused(org):
         deadline_update(actor=org.admin, row=row, data={"response_hours": 0})
     rule.refresh_from_db(), row.refresh_from_db()
     assert (rule.n, row.response_hours, row.resolve_hours) == (0, 8, 72)
+
+
+def test_changing_a_rule_recomputes_existing_customers_in_the_worker(org, django_capture_on_commit_callbacks):
+    # given a high-intent customer due in two days and a low-intent one
+    hot = make_customer(org.ra1, intent="high", stage="intent")
+    cold = make_customer(org.ra1, intent="low", stage="closed")
+    cold_due = cold.next_followup_at
+    rule = CadenceRuleRow.objects.get(dimension="intent", value="high")
+    # when the admin makes high intent daily (the queued task runs on commit)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        cadence_rule_update(actor=org.admin, rule=rule, data={"n": 1})
+    # then the hot customer's due time moved a day earlier and the cold one's did not move
+    assert len(callbacks) == 1
+    hot.refresh_from_db(), cold.refresh_from_db()
+    assert round((hot.next_followup_at - hot.created_at).total_seconds() / 3600) == 24
+    assert cold.next_followup_at == cold_due
+
+
+def test_the_recompute_runs_a_bounded_number_of_queries(org, django_assert_max_num_queries):
+    from huike.customers.cadence import refresh_all_cadences
+
+    for _ in range(30):
+        make_customer(org.ra1, intent="medium")
+    CadenceRuleRow.objects.filter(dimension="intent", value="medium").update(kind="days", n=1)
+    # rules (1) + one batch (1) + the bulk update (1 or a few) + an empty batch (1)
+    with django_assert_max_num_queries(6):
+        assert refresh_all_cadences(batch_size=100) == 30

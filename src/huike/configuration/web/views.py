@@ -95,7 +95,7 @@ def cadence_edit(request, pk: int):
             "label": request.POST.get("label", ""), "active": request.POST.get("active") == "on"}
     try:
         cadence_rule_update(actor=request.user, rule=rule, data=data)
-        messages.success(request, _("Cadence rule saved; it applies from each customer's next change."))
+        messages.success(request, _("Cadence rule saved; every customer's next follow-up time is being recomputed in the background."))
     except FieldErrors as e:
         _report(request, e)
     return redirect(request, reverse("configuration:index") + "?tab=cadence")
