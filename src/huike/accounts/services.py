@@ -149,3 +149,15 @@ def team_delete(*, actor: User, team: Team) -> None:
         raise FieldErrors.single("team", _("Move the team's members to another team first."))
     audit_record(actor=actor, action="delete", obj=team, changes=diff(snapshot(team, TEAM_FIELDS), {}))
     team.delete()
+
+
+def user_set_language(*, user: User, language: str) -> User:
+    """A user's own page language (any role may set it); not audited: a preference, not a record."""
+    from django.conf import settings
+
+    if language not in dict(settings.LANGUAGES):
+        raise FieldErrors.single("language", _("Choose 简体中文 or English."))
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+    return user

@@ -1,0 +1,89 @@
+"""Customer pages: the list (HTMX live search) and the detail page with its timeline."""
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils import timezone
+
+from huike.accounts import policies
+from huike.accounts.models import Role, Team
+from huike.core.web import domain_errors, paginate, query_without
+from huike.customers import options
+from huike.customers.models import Intent, Stage, Tag
+from huike.customers.selectors import SORTS, customer_get, customer_list, customer_timeline
+from huike.followups.web.forms import FollowUpForm
+
+from .forms import AssignForm
+from .timeline import present
+
+LIST_FILTERS = ["stage", "intent", "industry", "source", "tag"]
+SORT_COLUMNS = ["code", "name", "next_followup", "created"]
+
+
+def assignable_owners(user):
+    """Who a manager (own team) or an admin (everyone) may hand a customer to."""
+    if not policies.can_assign(user):
+        return []
+    return [u for u in policies.users_visible(user).filter(is_active=True)
+            if u.role in (Role.REP, Role.MANAGER) or u.pk == user.pk]
+
+
+def _filters(request) -> dict:
+    g = request.GET
+    filters = {k: g.get(k) for k in LIST_FILTERS if g.get(k)}
+    if g.get("overdue"):
+        filters["overdue"] = True
+    if policies.can_assign(request.user):
+        for key in ("owner", "team"):
+            if g.get(key, "").isdigit():
+                filters[key] = int(g[key])
+    return filters
+
+
+@login_required
+def customer_list_view(request):
+    user = request.user
+    sort = request.GET.get("sort", "")
+    sort = sort if sort in SORTS else ""
+    page = paginate(request, customer_list(user=user, filters=_filters(request), search=request.GET.get("q", ""),
+                                           sort=sort))
+    context = {
+        "page": page, "sort": sort, "query_keep": query_without(request, "page"),
+        "sort_keep": query_without(request, "page", "sort"), "now": timezone.now(),
+        "sort_columns": SORT_COLUMNS,
+    }
+    if request.htmx and request.htmx.target == "customer-results":
+        return render(request, "customers/_results.html", context)
+    manager_view = policies.can_assign(user)
+    context.update({
+        "stages": Stage.choices, "intents": Intent.choices,
+        "industries": options.choices("industry"), "sources": options.choices("source"),
+        "tags": list(Tag.objects.order_by("name").values_list("name", flat=True)[:200]),
+        "owners": list(policies.users_visible(user).filter(is_active=True)) if manager_view else [],
+        "teams": list(Team.objects.all()) if user.is_admin else [],
+        "manager_view": manager_view, "params": request.GET,
+    })
+    return render(request, "customers/list.html", context)
+
+
+@login_required
+@domain_errors
+def customer_detail(request, pk: int):
+    return render_detail(request, customer_get(user=request.user, pk=pk))
+
+
+def render_detail(request, customer, followup_form=None, status: int = 200):
+    """The detail page; the follow-up view re-renders it with a bound form when the input was refused."""
+    user = request.user
+    owners = assignable_owners(user)
+    context = {
+        "customer": customer,
+        "timeline": present(customer_timeline(customer=customer)),
+        "followup_form": followup_form or FollowUpForm(),
+        "assign_form": AssignForm(owners=owners, initial={"owner": customer.owner_id}) if owners else None,
+        "can_delete": policies.can_delete(user),
+        "can_assign": policies.can_assign(user),
+        "options": {k: options.label(k, getattr(customer, k)) for k in
+                    ("industry", "source", "company_size", "customer_type", "lost_reason")},
+    }
+    return render(request, "customers/detail.html", context, status=status)

@@ -1,0 +1,25 @@
+// Small progressive enhancements; every page works without them.
+(function () {
+  function syncLostReason(root) {
+    (root || document).querySelectorAll("[data-lost-toggle]").forEach(function (select) {
+      var target = document.getElementById(select.getAttribute("data-lost-toggle"));
+      if (!target) return;
+      var update = function () { target.hidden = select.value !== "lost"; };
+      select.addEventListener("change", update);
+      update();
+    });
+  }
+  function addTagSuggestion(root) {
+    (root || document).querySelectorAll("[data-tag-add]").forEach(function (btn) {
+      btn.addEventListener("click", function () {
+        var input = document.getElementById(btn.getAttribute("data-tag-target"));
+        var tag = btn.getAttribute("data-tag-add");
+        var tags = input.value.split(/[,，]/).map(function (t) { return t.trim(); }).filter(Boolean);
+        if (tags.indexOf(tag) === -1) tags.push(tag);
+        input.value = tags.join(", ");
+      });
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { syncLostReason(); addTagSuggestion(); });
+  document.addEventListener("htmx:afterSwap", function (e) { syncLostReason(e.target); addTagSuggestion(e.target); });
+})();
