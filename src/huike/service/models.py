@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Urgency(models.TextChoices):
@@ -19,7 +20,7 @@ class ComplaintStatus(models.TextChoices):
     OPEN = "open", _("Open")
     RESPONDED = "responded", _("Responded")
     RESOLVED = "resolved", _("Resolved")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("complaint status", "Closed")  # the funnel stage "Closed" is 成交
 
 
 class Complaint(models.Model):
