@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "huike.transactions",
     "huike.service",
     "huike.configuration",
+    "huike.classification",
+    "huike.automation",
 ]
 
 MIDDLEWARE = [

@@ -131,7 +131,13 @@ class Customer(models.Model):
     relationship_type = models.CharField(
         _("relationship type"), max_length=15, choices=RelationshipType.choices, blank=True
     )
-    classification = models.JSONField(default=dict, blank=True)
+    classification = models.JSONField(default=dict, blank=True)  # evidence of the latest run
+    rfm_r = models.PositiveSmallIntegerField(null=True, blank=True)
+    rfm_f = models.PositiveSmallIntegerField(null=True, blank=True)
+    rfm_m = models.PositiveSmallIntegerField(null=True, blank=True)
+    segment = models.PositiveSmallIntegerField(null=True, blank=True)
+    classified_on = models.DateField(null=True, blank=True)
+    classification_hash = models.BigIntegerField(default=0, editable=False)
     search_text = models.TextField(default="", editable=False)
     name_key = models.CharField(max_length=200, default="", editable=False, db_index=True)
     created_by = models.ForeignKey(
@@ -161,6 +167,9 @@ class Customer(models.Model):
             models.Index(fields=["intent", "-created_at"]),
             models.Index(fields=["industry", "-created_at"]),
             models.Index(fields=["owner", "next_followup_at"]),
+            models.Index(fields=["value_tier", "-created_at"]),
+            models.Index(fields=["value_class", "-created_at"]),
+            models.Index(fields=["relationship_type", "-created_at"]),
         ]
 
     def __str__(self) -> str:

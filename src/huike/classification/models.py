@@ -1,0 +1,97 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ThresholdSet(models.Model):
+    """Every saved version of the thresholds (R-5); the newest is in force."""
+
+    values = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-id"]
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class Run(models.Model):
+    """One classification run over all customers as of a date."""
+
+    as_of = models.DateField()
+    kind = models.CharField(max_length=12, default="manual")  # manual | monthly | quarterly
+    status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    thresholds = models.JSONField(default=dict)
+    # what a one-customer reclassification needs from the run: tier cut amounts, RFM cuts, k-means model
+    model = models.JSONField(default=dict)
+    counts = models.JSONField(default=dict)
+    progress = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True)
+    finished_at = models.DateTimeField(null=True)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"run {self.pk} as of {self.as_of}"
+
+
+class ChangeStatus(models.TextChoices):
+    APPLIED = "applied", _("Applied")
+    PENDING = "pending", _("Waiting for approval")
+    REJECTED = "rejected", _("Rejected")
+    SUPERSEDED = "superseded", _("Superseded")
+
+
+class Change(models.Model):
+    """A change of one classification of one customer (R-5.6), with the evidence that made it."""
+
+    customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="classification_changes")
+    dimension = models.CharField(max_length=20)  # value_tier | value_class | relationship_type
+    from_value = models.CharField(max_length=20, blank=True)
+    to_value = models.CharField(max_length=20)
+    as_of = models.DateField()
+    run = models.ForeignKey(Run, null=True, blank=True, on_delete=models.SET_NULL, related_name="changes")
+    evidence = models.JSONField(default=dict)
+    status = models.CharField(max_length=10, choices=ChangeStatus.choices, default=ChangeStatus.APPLIED)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-as_of", "-id"]
+        indexes = [
+            models.Index(fields=["dimension", "as_of"]),
+            models.Index(fields=["status", "dimension"]),
+            models.Index(fields=["customer", "-as_of"]),
+        ]
+
+
+class Strategy(models.Model):
+    """The management strategy of a class (R-6): service level, owner, cadence, core actions."""
+
+    dimension = models.CharField(max_length=20)  # relationship_type | value_class
+    value = models.CharField(max_length=20)
+    service_level = models.CharField(_("service level"), max_length=200)
+    owner_role = models.CharField(_("who owns it"), max_length=200)
+    contact_frequency = models.CharField(_("contact frequency"), max_length=200)
+    core_actions = models.TextField(_("core actions"), help_text=_("One task per line; each becomes a reminder."))
+    task_due_days = models.PositiveSmallIntegerField(_("tasks due within (days)"), default=7)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["dimension", "value"]
+        constraints = [models.UniqueConstraint(fields=["dimension", "value"], name="strategy_unique")]
+
+    def actions(self) -> list[str]:
+        return [line.strip() for line in self.core_actions.splitlines() if line.strip()]
