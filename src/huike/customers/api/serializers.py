@@ -1,0 +1,80 @@
+"""Customers (R-2.1): field names exactly as the public API promises; computed fields are output only."""
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from huike.accounts.models import User
+from huike.audit.models import AuditEntry
+from huike.core.api_serializers import StrictInputMixin
+from huike.customers.models import Customer
+from huike.customers.services import EDITABLE_FIELDS
+
+CUSTOMER_OUTPUT = [
+    "id", "code", "name", "kind", "industry", "company_size", "customer_type", "contact_name", "contact_title",
+    "phone", "email", "credit_code", "province", "city", "district", "address", "source", "first_contact_at",
+    "owner", "demand", "budget", "purchase_cycle", "intent", "expected_close_date", "stage", "lost_reason", "tags",
+    "remarks", "core_business", "proactive_collaboration", "new_demand", "next_followup_at", "registered_late",
+    "created_at", "updated_at", "value_tier", "value_class", "relationship_type", "classification",
+]
+
+
+class TagNamesField(serializers.ListField):
+    """Tags travel as a list of names; reading uses the prefetched tags (no query per row)."""
+
+    child = serializers.CharField(max_length=30, allow_blank=True)
+
+    def to_representation(self, data):
+        if hasattr(data, "all"):
+            return sorted(t.name for t in data.all())
+        return super().to_representation(data)
+
+
+class CustomerOutput(serializers.ModelSerializer):
+    tags = TagNamesField(read_only=True)
+
+    class Meta:
+        model = Customer
+        fields = CUSTOMER_OUTPUT
+        read_only_fields = CUSTOMER_OUTPUT
+
+
+class SimilarCustomer(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+    message = serializers.CharField()
+
+
+class CustomerCreated(CustomerOutput):
+    warnings = SimilarCustomer(many=True, read_only=True, help_text="Customers with a similar name (not refused).")
+
+    class Meta(CustomerOutput.Meta):
+        fields = [*CUSTOMER_OUTPUT, "warnings"]
+        read_only_fields = fields
+
+
+class CustomerInput(StrictInputMixin, serializers.ModelSerializer):
+    # Declared by hand: uniqueness is the service's business (409 with the duplicates named, not a 400).
+    phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    email = serializers.CharField(max_length=254, required=False, allow_blank=True)
+    credit_code = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    tags = TagNamesField(required=False)
+    owner = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True), required=False)
+
+    class Meta:
+        model = Customer
+        fields = [*EDITABLE_FIELDS, "owner", "tags"]
+        read_only_names = CUSTOMER_OUTPUT
+        validators: list = []
+
+
+class AuditEntryOutput(serializers.ModelSerializer):
+    actor_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = AuditEntry
+        fields = ["id", "at", "actor", "actor_name", "action", "object_type", "object_id", "object_repr", "changes"]
+        read_only_fields = fields
+
+    def get_actor_name(self, entry: AuditEntry) -> str:
+        return str(entry.actor) if entry.actor_id else ""
