@@ -14,6 +14,11 @@ from huike.customers import options
 from huike.customers.web.forms import SELECT_OPTIONS
 
 HIDDEN = {"code"}  # shown in the header already
+OBJECT_NAMES = {"customers.customer": gettext_lazy("customer"), "followups.followup": gettext_lazy("follow-up"),
+                "transactions.order": gettext_lazy("order"), "transactions.contract": gettext_lazy("contract"),
+                "service.complaint": gettext_lazy("complaint")}
+# A new follow-up, order, contract or complaint is its own timeline entry; its "created" row would repeat it.
+SELF_SHOWN = {"followups.followup", "transactions.order", "transactions.contract", "service.complaint"}
 ACTIONS = {"create": gettext_lazy("created"), "update": gettext_lazy("changed"), "delete": gettext_lazy("deleted"),
            "review": gettext_lazy("reviewed"), "assign": gettext_lazy("reassigned"), "merge": gettext_lazy("merged")}
 
@@ -69,15 +74,19 @@ def present(events: list) -> list:
     user_ids = {v for e in events if e.kind == "change" for k, pair in e.obj.changes.items()
                 if k in ("owner", "author", "manager") for v in pair if isinstance(v, int)}
     users = {u.pk: str(u) for u in User.objects.filter(pk__in=user_ids)} if user_ids else {}
+    shown = []
     for e in events:
+        if e.kind == "change" and e.obj.action == "create" and e.obj.object_type in SELF_SHOWN:
+            continue
+        shown.append(e)
         if e.kind != "change":
             continue
         model = _model(e.obj.object_type)
-        e.model_name = str(model._meta.verbose_name) if model is not None else e.obj.object_type
+        e.model_name = OBJECT_NAMES.get(e.obj.object_type, e.obj.object_type)
         e.action_label = ACTIONS.get(e.obj.action, e.obj.action)
         e.rows = [
             {"label": _label(model, name), "before": _value(model, name, pair[0], users),
              "after": _value(model, name, pair[1], users)}
             for name, pair in e.obj.changes.items() if name not in HIDDEN and isinstance(pair, list) and len(pair) == 2
         ]
-    return events
+    return shown

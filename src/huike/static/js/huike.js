@@ -20,6 +20,10 @@
       });
     });
   }
-  document.addEventListener("DOMContentLoaded", function () { syncLostReason(); addTagSuggestion(); });
+  function focusFirstError() {
+    var bad = document.querySelector("form .is-invalid");
+    if (bad) { bad.scrollIntoView({ block: "center" }); bad.focus({ preventScroll: true }); }
+  }
+  document.addEventListener("DOMContentLoaded", function () { syncLostReason(); addTagSuggestion(); focusFirstError(); });
   document.addEventListener("htmx:afterSwap", function (e) { syncLostReason(e.target); addTagSuggestion(e.target); });
 })();
