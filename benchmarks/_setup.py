@@ -1,0 +1,41 @@
+"""Shared set-up for the benchmark scripts: a throwaway data directory and database, Django configured."""
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def configure(db: str, data_dir: str | None = None) -> str:
+    """Point Django at a fresh SQLite file or a throwaway PostgreSQL, migrate, return a description."""
+    if db not in ("sqlite", "postgres"):
+        sys.exit("--db is sqlite or postgres")
+    data_dir = data_dir or tempfile.mkdtemp(prefix=f"huike-bench-{db}-")
+    os.environ["HUIKE_DATA_DIR"] = data_dir
+    os.environ.setdefault("HUIKE_ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "huike.config.settings"
+    where = f"SQLite in {data_dir}"
+    if db == "postgres":
+        from huike.testing import pgserver
+
+        server = pgserver.start(extra="-c shared_buffers=256MB -c max_wal_size=4GB -c work_mem=32MB")
+        os.environ["DATABASE_URL"] = server.url
+        where = f"PostgreSQL on port {server.port}"
+    else:
+        os.environ.pop("DATABASE_URL", None)
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0, skip_checks=True)
+    return where
+
+
+def fast_passwords() -> None:
+    """Benchmark users are throwaway: skip the deliberately slow production password hash."""
+    from django.test.utils import override_settings
+
+    override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]).enable()

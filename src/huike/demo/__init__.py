@@ -1,0 +1,1 @@
+"""Demo and benchmark data: one fast, reproducible bulk generator (`huike demo`, `benchmarks/`)."""
