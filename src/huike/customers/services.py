@@ -186,6 +186,10 @@ def customer_update(*, actor: User, customer: Customer, data: dict[str, Any]) ->
         _set_tags(customer, tags)
         if sorted(tags) != before_tags:
             changes["tags"] = [before_tags, sorted(tags)]
+    if changes.keys() & {"core_business", "proactive_collaboration", "new_demand"}:
+        from huike.classification.reclassify import reclassify_on_commit
+
+        reclassify_on_commit(customer.pk)
     if changes:
         action = "assign" if set(changes) == {"owner"} else "update"
         audit_record(actor=actor, action=action, obj=customer, changes=changes, customer_id=customer.pk)

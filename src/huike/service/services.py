@@ -13,6 +13,7 @@ from huike.accounts.models import User
 from huike.audit.services import audit_record, diff, snapshot
 from huike.core.errors import FieldErrors
 from huike.core.validation import unknown_fields
+from huike.classification.reclassify import reclassify_on_commit
 from huike.customers.models import Customer
 
 from .domain.deadlines import complaint_deadlines
@@ -64,6 +65,7 @@ def complaint_create(*, actor: User, customer: Customer, data: dict[str, Any]) -
     complaint = Complaint(customer=customer, registered_by=actor, response_due_at=respond, resolve_due_at=resolve, **cleaned)
     _stamp_status(complaint, None)
     complaint.save()
+    reclassify_on_commit(customer.pk)
     audit_record(actor=actor, action="create", obj=complaint, changes=diff({}, snapshot(complaint, AUDITED)),
                  customer_id=customer.pk)
     return complaint
@@ -93,6 +95,7 @@ def complaint_update(*, actor: User, complaint: Complaint, data: dict[str, Any])
     complaint.save()
     changes = diff(before, snapshot(complaint, AUDITED))
     if changes:
+        reclassify_on_commit(complaint.customer_id)
         audit_record(actor=actor, action="update", obj=complaint, changes=changes, customer_id=complaint.customer_id)
     return complaint
 
@@ -102,4 +105,5 @@ def complaint_delete(*, actor: User, complaint: Complaint) -> None:
     policies.require_delete(actor)
     audit_record(actor=actor, action="delete", obj=complaint, changes=diff(snapshot(complaint, AUDITED), {}),
                  customer_id=complaint.customer_id)
+    reclassify_on_commit(complaint.customer_id)
     complaint.delete()

@@ -12,6 +12,7 @@ from huike.accounts.models import User
 from huike.audit.services import audit_record, diff, snapshot
 from huike.core.errors import FieldErrors
 from huike.core.validation import amount_error, unknown_fields
+from huike.classification.reclassify import reclassify_on_commit
 from huike.customers.models import Customer
 
 from .models import Contract, Order, RenewalStatus
@@ -80,6 +81,7 @@ def _clean_contract(data: dict[str, Any], instance: Contract | None) -> dict[str
 
 def _create(model, cleaner, fields, *, actor: User, customer: Customer, data: dict[str, Any]):
     obj = model.objects.create(customer=customer, **cleaner(data, None))
+    reclassify_on_commit(customer.pk)
     audit_record(actor=actor, action="create", obj=obj, changes=diff({}, snapshot(obj, fields)), customer_id=customer.pk)
     return obj
 
@@ -93,6 +95,7 @@ def _update(cleaner, fields, *, actor: User, obj, data: dict[str, Any]):
     obj.refresh_from_db()
     changes = diff(before, snapshot(obj, fields))
     if changes:
+        reclassify_on_commit(obj.customer_id)
         audit_record(actor=actor, action="update", obj=obj, changes=changes, customer_id=obj.customer_id)
     return obj
 
@@ -100,6 +103,7 @@ def _update(cleaner, fields, *, actor: User, obj, data: dict[str, Any]):
 def _delete(fields, *, actor: User, obj) -> None:
     policies.require_delete(actor)
     audit_record(actor=actor, action="delete", obj=obj, changes=diff(snapshot(obj, fields), {}), customer_id=obj.customer_id)
+    reclassify_on_commit(obj.customer_id)
     obj.delete()
 
 

@@ -41,6 +41,8 @@ class Thresholds:
     low_max: int = 50_000
     low_gap_months: int = 6
     rule_order: tuple[str, ...] = RELATIONSHIP_RULES
+    # RFM segments: k for k-means, 0 = chosen by silhouette
+    segments_k: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -92,6 +94,8 @@ def validate(t: Thresholds) -> dict[str, str]:
         problems["low_max"] = "overlap"
     if sorted(t.rule_order) != sorted(RELATIONSHIP_RULES):
         problems["rule_order"] = "order"
+    if t.segments_k == 1 or t.segments_k > 10:
+        problems["segments_k"] = "k"
     if t.churn_nonrenewed_contracts < 1 or t.churn_complaints < 1:
         problems["churn_complaints"] = "count"
     return problems

@@ -1,0 +1,163 @@
+"""Features per customer for one as-of date, by set-based SQL: a few grouped passes, no per-customer query.
+
+The same statements serve the full run (all customers) and one customer (a WHERE on its id).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+import numpy as np
+from django.conf import settings
+from django.db import connection
+
+from .domain.features import FEATURE_NAMES, FeatureTable
+from .domain.thresholds import Thresholds
+from .domain.windows import months_before
+
+CHUNK = 50_000
+CURRENT = ("value_tier", "value_class", "relationship_type", "classification_hash", "stage", "stage_changed_at")
+
+
+@dataclass
+class Snapshot:
+    features: FeatureTable
+    current: dict[str, np.ndarray]   # the stored results, aligned with features.ids
+    owners: np.ndarray
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(0, 0), tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
+def _order_sql(where: str) -> str:
+    # Amounts are summed in fen and rounded once; every window is (start, end] on the order date.
+    fen = "CAST(ROUND(SUM(CASE WHEN {cond} THEN amount ELSE 0 END) * 100) AS BIGINT)"
+    cnt = "SUM(CASE WHEN {cond} THEN 1 ELSE 0 END)"
+    cols = [
+        fen.format(cond="date > %(annual)s"), cnt.format(cond="date > %(annual)s"),
+        fen.format(cond="date > %(klass)s"), fen.format(cond="date > %(tier)s"),
+        fen.format(cond="date > %(recent)s"), fen.format(cond="date > %(before_recent)s AND date <= %(recent)s"),
+        cnt.format(cond="date > %(growth)s"), cnt.format(cond="date > %(growth_prev)s AND date <= %(growth)s"),
+        "COUNT(*)", "MAX(date)", "MIN(date)",
+    ]
+    return (f"SELECT customer_id, {', '.join(cols)} FROM transactions_order "
+            f"WHERE date <= %(as_of)s {where} GROUP BY customer_id")
+
+
+def _params(as_of: dt.date, t: Thresholds) -> dict:
+    return {
+        "as_of": as_of,
+        "annual": months_before(as_of, t.annual_window_months),
+        "klass": months_before(as_of, t.class_window_months),
+        "tier": months_before(as_of, t.tier_window_months),
+        "recent": months_before(as_of, t.churn_drop_window_months),
+        "before_recent": months_before(as_of, 2 * t.churn_drop_window_months),
+        "growth": months_before(as_of, t.growth_window_months),
+        "growth_prev": months_before(as_of, 2 * t.growth_window_months),
+        "complaints_from": _day_start(months_before(as_of, t.annual_window_months) + dt.timedelta(days=1)),
+        "complaints_to": _day_start(as_of + dt.timedelta(days=1)),
+        "k": t.churn_nonrenewed_contracts,
+    }
+
+
+def _ordinal(value) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value[:10])
+    return value.toordinal()
+
+
+def _rows(sql: str, params: dict):
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        while True:
+            chunk = cur.fetchmany(CHUNK)
+            if not chunk:
+                return
+            yield chunk
+
+
+def load(as_of: dt.date, t: Thresholds, customer_id: int | None = None) -> Snapshot:
+    """Features of every live customer (or of one), aligned by customer id."""
+    params = _params(as_of, t)
+    one = ""
+    if customer_id is not None:
+        params["cid"] = customer_id
+        one = "AND id = %(cid)s"
+    ids, owners, flags, current = [], [], [], {k: [] for k in CURRENT}
+    sql = ("SELECT id, owner_id, core_business, proactive_collaboration, new_demand, value_tier, value_class, "
+           "relationship_type, classification_hash, stage, stage_changed_at FROM customers_customer "
+           f"WHERE deleted_at IS NULL {one} ORDER BY id")
+    for chunk in _rows(sql, params):
+        for row in chunk:
+            ids.append(row[0])
+            owners.append(row[1])
+            flags.append(row[2:5])
+            for k, v in zip(CURRENT, row[5:]):
+                current[k].append(v)
+    id_arr = np.array(ids, dtype=np.int64)
+    n = len(id_arr)
+    cols = {name: np.zeros(n, dtype=np.int64) for name in FEATURE_NAMES}
+    flag_arr = np.array(flags, dtype=bool).reshape(n, 3)
+    cols["core_business"], cols["proactive"], cols["new_demand"] = flag_arr[:, 0], flag_arr[:, 1], flag_arr[:, 2]
+    where = "AND customer_id = %(cid)s" if customer_id is not None else ""
+
+    order_cols = ("amt_annual", "cnt_annual", "amt_class", "amt_tier", "amt_recent", "amt_before_recent",
+                  "cnt_growth", "cnt_growth_prev", "orders_ever")
+    first_order = np.zeros(n, dtype=np.int64)
+    for chunk in _rows(_order_sql(where), params):
+        pos = _positions(id_arr, chunk)
+        ok = pos >= 0
+        data = np.array([r[1:10] for r in chunk], dtype=np.int64)
+        for j, name in enumerate(order_cols):
+            cols[name][pos[ok]] = data[ok, j]
+        cols["last_order"][pos[ok]] = [_ordinal(r[10]) for r, keep in zip(chunk, ok) if keep]
+        first_order[pos[ok]] = [_ordinal(r[11]) for r, keep in zip(chunk, ok) if keep]
+
+    complaints_sql = ("SELECT customer_id, COUNT(*) FROM service_complaint WHERE received_at >= %(complaints_from)s "
+                      f"AND received_at < %(complaints_to)s {where} GROUP BY customer_id")
+    _scatter(id_arr, complaints_sql, params, cols["complaints_annual"])
+
+    # The latest k contracts that ended by as-of: how many in a row, newest first, were not renewed.
+    streak_sql = (
+        "SELECT customer_id, COUNT(*), MIN(CASE WHEN renewal_status <> 'not_renewed' THEN rn END) FROM ("
+        "SELECT customer_id, renewal_status, ROW_NUMBER() OVER (PARTITION BY customer_id "
+        "ORDER BY end_date DESC, id DESC) AS rn FROM transactions_contract "
+        f"WHERE end_date <= %(as_of)s {where}) latest WHERE rn <= %(k)s GROUP BY customer_id")
+    for chunk in _rows(streak_sql, params):
+        pos = _positions(id_arr, chunk)
+        for p, (_cid, count, first_other) in zip(pos, chunk):
+            if p >= 0:
+                cols["nonrenewed_streak"][p] = (first_other - 1) if first_other else count
+
+    first_contract = np.zeros(n, dtype=np.int64)
+    contract_sql = ("SELECT customer_id, MIN(start_date) FROM transactions_contract "
+                    f"WHERE start_date <= %(as_of)s {where} GROUP BY customer_id")
+    for chunk in _rows(contract_sql, params):
+        pos = _positions(id_arr, chunk)
+        ok = pos >= 0
+        first_contract[pos[ok]] = [_ordinal(r[1]) for r, keep in zip(chunk, ok) if keep]
+    both = np.where(first_order == 0, first_contract, np.where(first_contract == 0, first_order,
+                                                                 np.minimum(first_order, first_contract)))
+    cols["first_coop"] = both
+    cur = {k: np.array(v, dtype=object) for k, v in current.items()}
+    return Snapshot(FeatureTable(id_arr, cols), cur, np.array(owners, dtype=np.int64))
+
+
+def _positions(id_arr: np.ndarray, chunk) -> np.ndarray:
+    """Row positions of the chunk's customer ids (-1 for ids not live, e.g. deleted customers)."""
+    cids = np.fromiter((r[0] for r in chunk), dtype=np.int64, count=len(chunk))
+    pos = np.searchsorted(id_arr, cids)
+    pos[pos >= len(id_arr)] = 0
+    found = id_arr[pos] == cids if len(id_arr) else np.zeros(len(cids), dtype=bool)
+    return np.where(found, pos, -1)
+
+
+def _scatter(id_arr: np.ndarray, sql: str, params: dict, target: np.ndarray) -> None:
+    for chunk in _rows(sql, params):
+        pos = _positions(id_arr, chunk)
+        ok = pos >= 0
+        target[pos[ok]] = np.fromiter((r[1] for r in chunk), dtype=np.int64, count=len(chunk))[ok]

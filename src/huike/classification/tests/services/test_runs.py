@@ -1,0 +1,163 @@
+"""A classification run over a small hand-built book of customers whose answers are written out."""
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from huike.automation.models import Reminder
+from huike.classification.models import Change, Run, Strategy
+from huike.classification.services import (
+    change_decide, classify_customer, run_create, run_execute, thresholds_save, what_if,
+)
+from huike.core.errors import FieldErrors, Forbidden
+from huike.customers.models import Customer
+from huike.testing.factories import make_complaint, make_contract, make_customer, make_order
+
+AS_OF = dt.date(2026, 6, 30)
+
+
+def order(c, actor, day, amount):
+    return make_order(c, actor, date=day, amount=Decimal(amount), product="标准版")
+
+
+def run(actor, as_of=AS_OF) -> Run:
+    r = run_create(actor=actor, as_of=as_of)
+    return run_execute(r.pk)
+
+
+@pytest.fixture
+def book(org):
+    rep = org.ra1
+    c = {}
+    c["strategic"] = make_customer(rep, name="战略甲", core_business=True, proactive_collaboration=True)
+    make_contract(c["strategic"], rep, start_date=dt.date(2023, 1, 1), end_date=dt.date(2027, 1, 1))
+    for month in range(7, 13):
+        order(c["strategic"], rep, dt.date(2025, month, 15), "200000.00")   # 1.2M in the 12 months
+    c["churn"] = make_customer(rep, name="流失乙")
+    order(c["churn"], rep, dt.date(2026, 2, 10), "100000.00")               # (Dec 30, Mar 30]: 100,000
+    order(c["churn"], rep, dt.date(2026, 5, 10), "50000.00")                # last 3 months: 50,000 → −50 %
+    c["potential"] = make_customer(rep, name="潜力丙", new_demand=True)
+    order(c["potential"], rep, dt.date(2026, 5, 1), "300000.00")
+    c["stable"] = make_customer(rep, name="稳定丁")
+    for i in range(12):                                                       # one order a month, 60,000
+        order(c["stable"], rep, dt.date(2025, 7, 10) + dt.timedelta(days=30 * i), "5000.00")
+    c["low"] = make_customer(rep, name="低频戊")
+    order(c["low"], rep, dt.date(2025, 12, 1), "3000.00")
+    c["prospect"] = make_customer(rep, name="潜在己")
+    return c
+
+
+def test_a_run_classifies_every_customer_with_its_evidence(org, book):
+    # when a manager runs the classification as of 30 June 2026
+    r = run(org.ma)
+    # then each customer holds the class its numbers give
+    got = {k: Customer.objects.get(pk=c.pk) for k, c in book.items()}
+    assert {k: c.relationship_type for k, c in got.items()} == {
+        "strategic": "strategic", "churn": "churn_risk", "potential": "potential", "stable": "stable",
+        "low": "low_frequency", "prospect": "unclassified"}
+    assert {k: c.value_class for k, c in got.items()} == {
+        "strategic": "strategic", "churn": "key", "potential": "key", "stable": "normal", "low": "normal",
+        "prospect": "normal"}
+    # six customers: the top 20 % (rank < 1.2 → 2 with the rank rule) are high, the prospect has no amount
+    assert got["prospect"].value_tier == "low"
+    assert got["churn"].classification["features"]["amt_recent"] == 5_000_000
+    assert got["churn"].classification["features"]["amt_before_recent"] == 10_000_000
+    assert got["strategic"].classification["run"] == r.pk
+    assert got["strategic"].rfm_m == 5 and got["prospect"].rfm_r is None
+    assert r.status == "done"
+    assert r.counts["customers"] == 6
+    assert r.counts["relationship_type"]["unclassified"] == 1
+
+
+def test_a_second_run_writes_nothing(org, book):
+    run(org.ma)
+    history = Change.objects.count()
+    r2 = run(org.admin)
+    assert r2.counts["changed"] == 0
+    assert Change.objects.count() == history
+
+
+def test_first_value_class_applies_at_once_later_ones_wait_for_approval(org, book):
+    run(org.ma)
+    stable = book["stable"]
+    # when the stable customer buys 100,000 more, the new class waits for approval
+    order(stable, org.ra1, dt.date(2026, 6, 1), "100000.00")
+    r = run(org.ma)
+    stable.refresh_from_db()
+    assert stable.value_class == "normal"
+    change = Change.objects.get(customer=stable, dimension="value_class", status="pending")
+    assert (change.from_value, change.to_value) == ("normal", "key")
+    assert r.counts["pending"] == 1
+    # a rep cannot approve; a manager of another team does not see it; the team's manager approves
+    with pytest.raises(Forbidden):
+        change_decide(actor=org.ra1, change_ids=[change.pk], approve=True)
+    assert change_decide(actor=org.mb, change_ids=[change.pk], approve=True) == 0
+    assert change_decide(actor=org.ma, change_ids=[change.pk], approve=True) == 1
+    stable.refresh_from_db()
+    assert stable.value_class == "key"
+
+
+def test_approval_can_be_turned_off(org, book):
+    run(org.ma)
+    thresholds_save(actor=org.admin, values={"class_approval": False})
+    order(book["stable"], org.ra1, dt.date(2026, 6, 1), "100000.00")
+    run(org.ma)
+    book["stable"].refresh_from_db()
+    assert book["stable"].value_class == "key"
+
+
+def test_a_relationship_change_creates_the_strategy_tasks_for_the_owner(org, book):
+    run(org.ma)
+    stable = book["stable"]
+    for _ in range(3):
+        make_complaint(stable, org.ra1, received_at=timezone.make_aware(dt.datetime(2026, 6, 1, 10)))
+    run(org.ma)
+    stable.refresh_from_db()
+    assert stable.relationship_type == "churn_risk"
+    tasks = Reminder.objects.filter(customer=stable, source="strategy").order_by("key")
+    expected = Strategy.objects.get(dimension="relationship_type", value="churn_risk").actions()
+    assert sorted(t.title for t in tasks) == sorted(expected)
+    assert {t.user_id for t in tasks} == {org.ra1.pk}
+    # running again for the same date adds no task twice
+    Customer.objects.filter(pk=stable.pk).update(classification_hash=0)
+    run(org.ma, AS_OF)
+    assert Reminder.objects.filter(customer=stable, source="strategy").count() == len(expected)
+
+
+def test_one_customer_is_reclassified_with_the_runs_cut_points(org, book):
+    run(org.ma)
+    low = book["low"]
+    order(low, org.ra1, timezone.localdate(), "600000.00")
+    changed = classify_customer(low.pk)
+    low.refresh_from_db()
+    assert changed is True
+    assert low.value_tier == "high"
+    assert low.relationship_type != "low_frequency"
+
+
+def test_reps_cannot_start_runs_and_future_dates_are_refused(org):
+    with pytest.raises(Forbidden):
+        run_create(actor=org.ra1, as_of=AS_OF)
+    with pytest.raises(FieldErrors):
+        run_create(actor=org.ma, as_of=timezone.localdate() + dt.timedelta(days=1))
+    assert Run.objects.count() == 0
+
+
+def test_what_if_shows_the_moves_without_saving(org, book):
+    run(org.ma)
+    result = what_if(actor=org.admin, values={"class_key_min": 40_000}, as_of=AS_OF)
+    moves = {(b, a): n for b, a, n in result["matrices"]["value_class"]}
+    assert moves[("normal", "key")] == 1       # the stable customer's 60,000
+    assert Customer.objects.get(pk=book["stable"].pk).value_class == "normal"
+    with pytest.raises(FieldErrors) as e:
+        what_if(actor=org.admin, values={"class_key_min": 900_000})
+    assert "class_key_min" in e.value.errors
+
+
+def test_incoherent_thresholds_are_refused(org):
+    with pytest.raises(FieldErrors) as e:
+        thresholds_save(actor=org.admin, values={"tier_high_pct": 30})
+    assert list(e.value.errors) == ["tier_low_pct"]
+    with pytest.raises(Forbidden):
+        thresholds_save(actor=org.ma, values={"tier_high_pct": 20})

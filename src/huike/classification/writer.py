@@ -1,0 +1,107 @@
+"""Writes a run's results: only customers whose fingerprint changed, in bulk, with history and tasks."""
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+from django.db import connection
+from django.utils import timezone
+
+from huike.automation.models import Reminder
+from huike.automation.services import reminders_create
+
+from .domain.rules import CLASS_CODES, RELATIONSHIP_CODES, TIER_CODES
+from .domain.thresholds import Thresholds
+from .engine import Results, evidence
+from .features_sql import Snapshot
+from .models import Change, ChangeStatus, Strategy
+
+UPDATE_COLUMNS = ("value_tier", "value_class", "relationship_type", "classification", "rfm_r", "rfm_f", "rfm_m",
+                  "segment", "classified_on", "classification_hash")
+BATCH = 20_000
+
+
+def apply(*, snap: Snapshot, res: Results, run_id: int | None, as_of: dt.date, t: Thresholds) -> dict[str, int]:
+    ft, cur = snap.features, snap.current
+    stored_hash = np.array([h or 0 for h in cur["classification_hash"]], dtype=np.int64)
+    changed = np.flatnonzero(res.hashes != stored_hash)
+    strategies = {(s.dimension, s.value): s for s in Strategy.objects.filter(active=True)}
+    now = timezone.now()
+    rows, changes, reminders, pending_ids = [], [], [], []
+    for i in changed:
+        cid = int(ft.ids[i])
+        old = {k: cur[k][i] or "" for k in ("value_tier", "value_class", "relationship_type")}
+        new_tier = TIER_CODES[res.tier[i]] if res.tier[i] >= 0 else old["value_tier"]
+        new_rel = RELATIONSHIP_CODES[res.rel[i]]
+        computed_class = CLASS_CODES[res.klass[i]]
+        # A first value class takes effect at once; a later change waits for a manager (R-5.2).
+        pending = bool(old["value_class"]) and t.class_approval and computed_class != old["value_class"]
+        new_class = old["value_class"] if pending else computed_class
+        ev = evidence(ft, res, i, run_id, as_of, pending)
+        rows.append((new_tier, new_class, new_rel, ev, int(res.r[i]) or None, int(res.f[i]) or None,
+                     int(res.m[i]) or None, int(res.segment[i]) or None, as_of, int(res.hashes[i]), cid))
+        for dim, before, after in (("value_tier", old["value_tier"], new_tier),
+                                   ("relationship_type", old["relationship_type"], new_rel),
+                                   ("value_class", old["value_class"], computed_class)):
+            if before == after:
+                continue
+            status = ChangeStatus.PENDING if (dim == "value_class" and pending) else ChangeStatus.APPLIED
+            changes.append(Change(customer_id=cid, dimension=dim, from_value=before, to_value=after, as_of=as_of,
+                                  run_id=run_id, evidence={"run": run_id}, status=status))
+            if status == ChangeStatus.PENDING:
+                pending_ids.append(cid)
+            elif before and dim != "value_tier":
+                reminders += strategy_tasks(strategies.get((dim, after)), cid, int(snap.owners[i]), as_of, now)
+    _update_customers(rows)
+    if pending_ids:
+        _supersede_pending(pending_ids)
+    Change.objects.bulk_create(changes, batch_size=5000)
+    created = reminders_create(reminders)
+    return {"changed": len(changed), "history": len(changes), "pending": len(pending_ids), "tasks": created}
+
+
+def strategy_tasks(strategy: Strategy | None, customer_id: int, owner_id: int, as_of: dt.date,
+                   now: dt.datetime) -> list[Reminder]:
+    """The strategy's core actions as reminders for the owner; the key makes a repeat add nothing."""
+    if strategy is None:
+        return []
+    due = now + dt.timedelta(days=strategy.task_due_days)
+    return [
+        Reminder(user_id=owner_id, customer_id=customer_id, title=action[:200], due_at=due, source="strategy",
+                 body=f"{strategy.service_level}\n{strategy.contact_frequency}",
+                 key=f"strategy:{customer_id}:{strategy.dimension}:{strategy.value}:{as_of.isoformat()}:{n}")
+        for n, action in enumerate(strategy.actions())
+    ]
+
+
+def _supersede_pending(customer_ids: list[int]) -> None:
+    for start in range(0, len(customer_ids), 500):
+        Change.objects.filter(customer_id__in=customer_ids[start:start + 500], dimension="value_class",
+                              status=ChangeStatus.PENDING).update(status=ChangeStatus.SUPERSEDED)
+
+
+def _update_customers(rows: list[tuple]) -> None:
+    if not rows:
+        return
+    if connection.vendor == "postgresql":
+        _update_postgres(rows)
+        return
+    sets = ", ".join(f"{c} = %s" for c in UPDATE_COLUMNS)
+    with connection.cursor() as cur:
+        for start in range(0, len(rows), BATCH):
+            cur.executemany(f"UPDATE customers_customer SET {sets} WHERE id = %s", rows[start:start + BATCH])
+
+
+def _update_postgres(rows: list[tuple]) -> None:
+    """COPY into a temporary table, then one UPDATE … FROM: far fewer round trips than row updates."""
+    with connection.cursor() as cur:
+        cur.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS classification_tmp (value_tier varchar(10), value_class varchar(10), "
+            "relationship_type varchar(15), classification jsonb, rfm_r smallint, rfm_f smallint, rfm_m smallint, "
+            "segment smallint, classified_on date, classification_hash bigint, id bigint) ON COMMIT DROP")
+        cur.execute("TRUNCATE classification_tmp")
+        with cur.cursor.copy(f"COPY classification_tmp ({', '.join(UPDATE_COLUMNS)}, id) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        sets = ", ".join(f"{c} = t.{c}" for c in UPDATE_COLUMNS)
+        cur.execute(f"UPDATE customers_customer c SET {sets} FROM classification_tmp t WHERE c.id = t.id")
