@@ -4,7 +4,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django import template
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -93,20 +92,6 @@ def due_reason(key: str) -> str:
 @register.filter
 def is_past(value: dt.datetime | None) -> bool:
     return bool(value and value < timezone.now())
-
-
-@register.simple_tag
-def url_or(name: str, fallback: str, *args, **query) -> str:
-    """Reverse `name`, or use `fallback` while that page is not there yet; keyword args become the query."""
-    try:
-        url = reverse(name, args=args)
-    except NoReverseMatch:
-        url = fallback
-    if query:
-        from urllib.parse import urlencode
-
-        url += ("&" if "?" in url else "?") + urlencode(query)
-    return url
 
 
 @register.filter
