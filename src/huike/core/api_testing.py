@@ -10,8 +10,9 @@ API_URLCONF = "huike.config.api_urls"
 SKIPPED_METHODS = {"head", "options"}
 
 
-def client_for(user=None) -> APIClient:
-    client = APIClient()
+def client_for(user=None, language: str = "en") -> APIClient:
+    """A client speaking `language` (API clients keep content negotiation), signed in as `user`."""
+    client = APIClient(HTTP_ACCEPT_LANGUAGE=language)
     if user is not None:
         client.force_authenticate(user)
     return client
@@ -92,3 +93,14 @@ def customer_world(org) -> SimpleNamespace:
             complaint=make_complaint(customer, user),
         )
     return SimpleNamespace(org=org, records=records)
+
+
+def list_queries(client, path: str) -> int:
+    """The number of SQL queries one list request takes (the response must be 200)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(path)
+    assert response.status_code == 200, response.content[:300]
+    return len(ctx.captured_queries)
