@@ -74,16 +74,19 @@ def compute(snap: Snapshot, t: Thresholds, as_of: dt.date, previous_model: dict 
         for i in np.flatnonzero(ordered):
             if model is not None:
                 r[i], f[i], m[i], segment[i] = rfm.score_one(model, recency[i], freq[i], money[i])
-    hashes = _hash([tier, klass, rel, r, f, m, segment, *(ft.columns[name] for name in FEATURE_NAMES)])
+    stage_since = np.fromiter((_ordinal(v) for v in snap.current["stage_changed_at"]), dtype=np.int64, count=n)
+    hashes = _hash([tier, klass, rel, r, f, m, segment, stage_since, *(ft.columns[name] for name in FEATURE_NAMES)])
     return Results(tier, klass, rel, r, f, m, segment, hashes, model_dict)
 
 
 def evidence(ft: FeatureTable, res: Results, i: int, run_id: int | None, as_of: dt.date,
-             klass_pending: bool) -> str:
+             klass_pending: bool, thresholds_id: int, stage_since) -> str:
     """What the customer page and the API show: the inputs, so that every check can be re-stated in words."""
     return json.dumps({
         "run": run_id,
+        "thresholds": thresholds_id,
         "as_of": as_of.isoformat(),
+        "stage_since": _iso_date(stage_since),
         "features": {name: int(ft.columns[name][i]) for name in FEATURE_NAMES},
         "value_tier": TIER_CODES[res.tier[i]] if res.tier[i] >= 0 else None,
         "value_class": CLASS_CODES[res.klass[i]],
@@ -92,3 +95,16 @@ def evidence(ft: FeatureTable, res: Results, i: int, run_id: int | None, as_of: 
         "rfm": [int(res.r[i]), int(res.f[i]), int(res.m[i])] if res.r[i] else None,
         "segment": int(res.segment[i]) or None,
     }, separators=(",", ":"))
+
+
+def _iso_date(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value[:10]
+    return value.date().isoformat() if isinstance(value, dt.datetime) else value.isoformat()
+
+
+def _ordinal(value) -> int:
+    day = _iso_date(value)
+    return dt.date.fromisoformat(day).toordinal() if day else 0

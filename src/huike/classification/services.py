@@ -21,8 +21,13 @@ from .models import Change, ChangeStatus, Run, RunStatus, Strategy, ThresholdSet
 
 
 def current_thresholds() -> Thresholds:
+    return current_threshold_set()[1]
+
+
+def current_threshold_set() -> tuple[int, Thresholds]:
+    """(id, thresholds) in force; id 0 means the built-in defaults. Saved sets never change."""
     row = ThresholdSet.objects.order_by("-id").first()
-    return Thresholds.from_dict(row.values) if row else Thresholds()
+    return (row.pk, Thresholds.from_dict(row.values)) if row else (0, Thresholds())
 
 
 def today() -> dt.date:
@@ -51,14 +56,14 @@ def run_execute(run_id: int) -> Run:
     run = Run.objects.get(pk=run_id)
     if not claimed:
         return run
-    t = current_thresholds()
-    run.thresholds = t.as_dict()
+    ts_id, t = current_threshold_set()
+    run.thresholds = {**t.as_dict(), "id": ts_id}
     run.save(update_fields=["thresholds"])
     try:
         with transaction.atomic():
             snap = features_sql.load(run.as_of, t)
             res = engine.compute(snap, t, run.as_of)
-            counts = writer.apply(snap=snap, res=res, run_id=run.pk, as_of=run.as_of, t=t)
+            counts = writer.apply(snap=snap, res=res, run_id=run.pk, as_of=run.as_of, t=t, thresholds_id=ts_id)
             counts["customers"] = len(snap.features)
             for name, codes, arr in (("value_tier", TIER_CODES, res.tier), ("value_class", CLASS_CODES, res.klass),
                                      ("relationship_type", RELATIONSHIP_CODES, res.rel)):
@@ -83,14 +88,14 @@ def classify_customer(customer_id: int, as_of: dt.date | None = None) -> bool:
     The Pareto tier and the RFM segment are relative to everyone: they use the last run's cut points.
     """
     as_of = as_of or today()
-    t = current_thresholds()
+    ts_id, t = current_threshold_set()
     snap = features_sql.load(as_of, t, customer_id=customer_id)
     if not len(snap.features):
         return False
     run = latest_run()
     model = run.model if run and run.model else {"tier_cuts": None, "rfm": None}
     res = engine.compute(snap, t, as_of, previous_model=model)
-    counts = writer.apply(snap=snap, res=res, run_id=None, as_of=as_of, t=t)
+    counts = writer.apply(snap=snap, res=res, run_id=None, as_of=as_of, t=t, thresholds_id=ts_id)
     return counts["changed"] > 0
 
 

@@ -21,7 +21,8 @@ UPDATE_COLUMNS = ("value_tier", "value_class", "relationship_type", "classificat
 BATCH = 20_000
 
 
-def apply(*, snap: Snapshot, res: Results, run_id: int | None, as_of: dt.date, t: Thresholds) -> dict[str, int]:
+def apply(*, snap: Snapshot, res: Results, run_id: int | None, as_of: dt.date, t: Thresholds,
+          thresholds_id: int) -> dict[str, int]:
     ft, cur = snap.features, snap.current
     stored_hash = np.array([h or 0 for h in cur["classification_hash"]], dtype=np.int64)
     changed = np.flatnonzero(res.hashes != stored_hash)
@@ -37,7 +38,7 @@ def apply(*, snap: Snapshot, res: Results, run_id: int | None, as_of: dt.date, t
         # A first value class takes effect at once; a later change waits for a manager (R-5.2).
         pending = bool(old["value_class"]) and t.class_approval and computed_class != old["value_class"]
         new_class = old["value_class"] if pending else computed_class
-        ev = evidence(ft, res, i, run_id, as_of, pending)
+        ev = evidence(ft, res, i, run_id, as_of, pending, thresholds_id, cur["stage_changed_at"][i])
         rows.append((new_tier, new_class, new_rel, ev, int(res.r[i]) or None, int(res.f[i]) or None,
                      int(res.m[i]) or None, int(res.segment[i]) or None, as_of, int(res.hashes[i]), cid))
         for dim, before, after in (("value_tier", old["value_tier"], new_tier),

@@ -1,0 +1,52 @@
+import datetime as dt
+
+from django.utils import translation
+
+from huike.classification.domain.features import FEATURE_NAMES
+from huike.classification.evidence import explain, money
+
+
+def stored(**features):
+    return {"run": 1, "thresholds": 0, "as_of": "2026-06-30", "stage_since": "2026-06-01",
+            "features": {name: features.get(name, 0) for name in FEATURE_NAMES},
+            "value_tier": "high", "value_class": "strategic", "value_class_pending": False,
+            "relationship_type": features.pop("_rel", "unclassified"), "rfm": [5, 4, 5], "segment": 1}
+
+
+def test_money_reads_naturally_in_both_languages():
+    with translation.override("zh-hans"):
+        assert [money(150_000_000), money(12_345), money(123_456)] == ["150万", "¥123.45", "¥1,234.56"]
+    with translation.override("en"):
+        assert [money(150_000_000), money(12_345)] == ["¥1,500,000", "¥123.45"]
+
+
+def test_strategic_evidence_states_the_numbers_that_made_it_hold():
+    first = dt.date(2023, 1, 1).toordinal()
+    data = stored(amt_annual=150_000_000, first_coop=first, core_business=True, proactive=True, orders_ever=9,
+                  _rel="strategic")
+    with translation.override("zh-hans"):
+        words = explain(data)
+    assert words["relationship_type"]["value"] == "strategic"
+    assert "150万" in words["relationship_type"]["summary"]
+    assert "100万" in words["relationship_type"]["summary"]
+    assert words["days_in_stage"] == 29
+
+
+def test_a_prospect_says_it_has_no_cooperation_record():
+    with translation.override("en"):
+        words = explain(stored())
+    assert "No cooperation record yet" in words["relationship_type"]["summary"]
+
+
+def test_unclassified_with_orders_lists_why_each_rule_failed():
+    with translation.override("en"):
+        words = explain(stored(amt_annual=6_000_000, cnt_annual=2, orders_ever=2,
+                               last_order=dt.date(2026, 6, 1).toordinal()))
+    summary = words["relationship_type"]["summary"]
+    assert summary.startswith("No rule held:")
+    assert "2 orders in 12 months" in summary
+    assert [line["held"] for line in words["relationship_type"]["rules"]] == [False] * 5
+
+
+def test_empty_evidence_explains_nothing():
+    assert explain({}) == {}
