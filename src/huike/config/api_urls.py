@@ -10,4 +10,7 @@ urlpatterns = [
     path("", include("huike.followups.api.urls")),
     path("", include("huike.transactions.api.urls")),
     path("", include("huike.service.api.urls")),
+    path("", include("huike.classification.api.urls")),
+    path("", include("huike.reports.api.urls")),
+    path("", include("huike.automation.api.urls")),
 ]

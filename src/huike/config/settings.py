@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "huike.configuration",
     "huike.classification",
     "huike.automation",
+    "huike.reports",
 ]
 
 MIDDLEWARE = [
@@ -157,6 +158,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ReminderStatusEnum": "huike.automation.models.ReminderStatus",
+        "ComplaintStatusEnum": "huike.service.models.ComplaintStatus",
+    },
 }
 
 # Background work: huey, embedded SQLite storage unless REDIS_URL is set.

@@ -1,10 +1,13 @@
 """Customers (R-2.1): field names exactly as the public API promises; computed fields are output only."""
 from __future__ import annotations
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from huike.accounts.models import User
 from huike.audit.models import AuditEntry
+from huike.classification.evidence import explain
 from huike.core.api_serializers import StrictInputMixin
 from huike.customers.models import Customer
 from huike.customers.services import EDITABLE_FIELDS
@@ -31,11 +34,18 @@ class TagNamesField(serializers.ListField):
 
 class CustomerOutput(serializers.ModelSerializer):
     tags = TagNamesField(read_only=True)
+    classification = serializers.SerializerMethodField(
+        help_text="Each classification result with its evidence in words (R-5), in the request's language.")
 
     class Meta:
         model = Customer
         fields = CUSTOMER_OUTPUT
         read_only_fields = CUSTOMER_OUTPUT
+
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_classification(self, customer: Customer) -> dict:
+        return explain(customer.classification)
 
 
 class SimilarCustomer(serializers.Serializer):

@@ -1,0 +1,49 @@
+"""Reads for classification pages and API, scoped through accounts.policies."""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, QuerySet, Sum
+
+from huike.accounts import policies
+from huike.accounts.models import User
+from huike.customers.models import Customer
+from huike.transactions.models import Order
+
+from .domain.windows import months_before
+from .models import Change, ChangeStatus
+
+
+def approval_queue(*, user: User) -> QuerySet:
+    """Pending value-class changes of the customers a manager (their team) or admin (all) sees."""
+    if not (user.is_admin or user.is_manager):
+        return Change.objects.none()
+    return (policies.scoped(user, Change.objects.all(), "customer__").filter(status=ChangeStatus.PENDING)
+            .select_related("customer", "customer__owner").order_by("created_at", "id"))
+
+
+def transitions(*, user: User, dimension: str, start: dt.date, end: dt.date) -> list[dict]:
+    """From → to counts of applied changes with as-of in (start, end] (R-5.6)."""
+    rows = (policies.scoped(user, Change.objects.all(), "customer__")
+            .filter(dimension=dimension, status=ChangeStatus.APPLIED, as_of__gt=start, as_of__lte=end)
+            .values("from_value", "to_value").annotate(count=Count("id")).order_by("from_value", "to_value"))
+    return [{"from": r["from_value"], "to": r["to_value"], "count": r["count"]} for r in rows]
+
+
+def transition_customers(*, user: User, dimension: str, start: dt.date, end: dt.date, from_value: str,
+                         to_value: str) -> QuerySet:
+    ids = (policies.scoped(user, Change.objects.all(), "customer__")
+           .filter(dimension=dimension, status=ChangeStatus.APPLIED, as_of__gt=start, as_of__lte=end,
+                   from_value=from_value, to_value=to_value).values("customer_id"))
+    return policies.scoped(user, Customer.objects.filter(pk__in=ids)).select_related("owner").order_by("name")
+
+
+def tier_revenue_share(*, user: User, as_of: dt.date, months: int = 6) -> list[dict]:
+    """Each value tier's share of the order amount in the tier window (the seeds expect ≈ 80/15/5)."""
+    start = months_before(as_of, months)
+    rows = (policies.scoped(user, Order.objects.all(), "customer__").filter(date__gt=start, date__lte=as_of)
+            .values("customer__value_tier").annotate(amount=Sum("amount"), customers=Count("customer", distinct=True))
+            .order_by("customer__value_tier"))
+    total = sum((r["amount"] or 0) for r in rows)
+    return [{"tier": r["customer__value_tier"] or "", "amount": r["amount"] or 0, "customers": r["customers"],
+             "share": float((r["amount"] or 0) / total) if total else 0.0} for r in rows]
