@@ -45,3 +45,21 @@ def test_admin_pages_render_chinese_roles_and_english_on_request(client, org):
     assert all(label in zh for label in ("用户管理", "用户名", "销售人员", "销售主管", "管理员", "新建用户"))
     assert all(label in en for label in ("Users", "User name", "Sales rep", "Sales manager", "New user"))
     assert "用户管理" not in en
+
+
+def test_catalogue_has_no_fuzzy_or_empty_entry_and_the_mo_matches_the_po():
+    # given the shipped zh-Hans catalogue
+    import gettext
+    import re
+    from pathlib import Path
+
+    folder = Path(settings.LOCALE_PATHS[0]) / "zh_Hans" / "LC_MESSAGES"
+    po = (folder / "django.po").read_text(encoding="utf-8")
+    body = po.split("\n\n", 1)[1]
+    # when it is read / then nothing is fuzzy or untranslated, and every msgid is in the compiled .mo
+    assert "#, fuzzy" not in body
+    assert re.findall(r'^msgstr(?:\[0\])? ""\n(?!")', body + "\n", flags=re.M) == []
+    with open(folder / "django.mo", "rb") as fh:
+        catalogue = gettext.GNUTranslations(fh)._catalog
+    msgids = len(re.findall(r"^msgid ", body, flags=re.M))
+    assert len([k for k in catalogue if k]) == msgids
