@@ -1,6 +1,6 @@
 """RFM scores (1–5 each, by quintile) and k-means segments on the scaled RFM features (R-5.5).
 
-Pure numpy / scikit-learn: columns in, scores and segment labels out, plus the small model
+Pure numpy: columns in, scores and segment labels out, plus the small model
 (cut points, scaler, centres) that scores one customer later exactly as the run did.
 """
 from __future__ import annotations
@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 MAX_FIT_ROWS = 50_000
-MAX_SILHOUETTE_ROWS = 4_000
+MAX_SILHOUETTE_ROWS = 2_000
 
 
 @dataclass(frozen=True)
@@ -46,17 +46,57 @@ def raw_features(recency_days: np.ndarray, frequency: np.ndarray, monetary_yuan:
     return np.column_stack([np.log1p(recency_days), np.log1p(frequency), np.log1p(monetary_yuan)]).astype(np.float64)
 
 
-def _choose_k(x: np.ndarray, rng: np.random.Generator) -> int:
-    from sklearn.cluster import KMeans
-    from sklearn.metrics import silhouette_score
+def kmeans(x: np.ndarray, k: int, rng: np.random.Generator, n_init: int = 3, iters: int = 100) -> np.ndarray:
+    """Lloyd's k-means with k-means++ seeding; returns the centres of the best of n_init tries.
 
+    Plain numpy: on 3 features a few iterations over ≤ 50,000 rows take milliseconds, without the
+    start-up cost and thread pools of a general-purpose library.
+    """
+    best, best_inertia = None, np.inf
+    for _ in range(n_init):
+        centres = x[[rng.integers(len(x))]]
+        for _j in range(1, k):
+            d = ((x[:, None, :] - centres[None, :, :]) ** 2).sum(axis=2).min(axis=1)
+            total = d.sum()
+            pick = rng.choice(len(x), p=d / total) if total > 0 else rng.integers(len(x))
+            centres = np.vstack([centres, x[pick]])
+        for _j in range(iters):
+            labels = ((x[:, None, :] - centres[None, :, :]) ** 2).sum(axis=2).argmin(axis=1)
+            moved = np.array([x[labels == c].mean(axis=0) if (labels == c).any() else centres[c] for c in range(k)])
+            if np.allclose(moved, centres):
+                break
+            centres = moved
+        inertia = ((x - centres[labels]) ** 2).sum()
+        if inertia < best_inertia:
+            best, best_inertia = centres, inertia
+    return best
+
+
+def silhouette(x: np.ndarray, labels: np.ndarray) -> float:
+    """Mean silhouette coefficient, vectorised over a (small) sample."""
+    d = np.sqrt(((x[:, None, :] - x[None, :, :]) ** 2).sum(axis=2))
+    k = labels.max() + 1
+    onehot = np.eye(k)[labels]
+    counts = onehot.sum(axis=0)
+    mean_to = d @ onehot  # sum of distances to each cluster
+    own = counts[labels]
+    a = np.where(own > 1, mean_to[np.arange(len(x)), labels] / np.maximum(own - 1, 1), 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        other = mean_to / counts
+    other[np.arange(len(x)), labels] = np.inf
+    b = other.min(axis=1)
+    s = np.where(own > 1, (b - a) / np.maximum(a, b), 0.0)
+    return float(np.nan_to_num(s).mean())
+
+
+def _choose_k(x: np.ndarray, rng: np.random.Generator) -> int:
     sample = x[rng.choice(len(x), size=min(len(x), MAX_SILHOUETTE_ROWS), replace=False)]
     best_k, best = 2, -2.0
     for k in range(2, 7):
         if len(np.unique(sample, axis=0)) <= k:
             break
-        labels = KMeans(n_clusters=k, n_init=3, random_state=0).fit_predict(sample)
-        s = silhouette_score(sample, labels)
+        centres = kmeans(sample, k, rng)
+        s = silhouette(sample, assign(sample, centres) - 1)
         if s > best:
             best_k, best = k, s
     return best_k
@@ -80,14 +120,11 @@ def fit(recency_days: np.ndarray, frequency: np.ndarray, monetary_yuan: np.ndarr
     if distinct < 2:
         segments = np.ones(n, dtype=np.int16)
         return r, f, m, segments, RfmModel(r_cuts, f_cuts, m_cuts, mean.tolist(), std.tolist(), [xs[0].tolist()])
-    from sklearn.cluster import KMeans
-
     rng = np.random.default_rng(seed)
     k = min(k or _choose_k(xs, rng), distinct)
     fit_rows = xs[rng.choice(n, size=min(n, MAX_FIT_ROWS), replace=False)]
-    km = KMeans(n_clusters=k, n_init=3, random_state=seed).fit(fit_rows)
-    order = np.argsort(-km.cluster_centers_[:, 2])  # by monetary, high first: labels stable across runs
-    centres = km.cluster_centers_[order]
+    found = kmeans(fit_rows, k, rng)
+    centres = found[np.argsort(-found[:, 2])]  # by monetary, high first: labels stable across runs
     segments = assign(xs, centres)
     return r, f, m, segments, RfmModel(r_cuts, f_cuts, m_cuts, mean.tolist(), std.tolist(), centres.tolist())
 
