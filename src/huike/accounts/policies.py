@@ -90,6 +90,16 @@ def can_edit_followup(user: User, followup) -> bool:
     return followup.author_id == user.pk and followup.review_status != "approved"
 
 
+def can_manage_classification(user: User) -> bool:
+    """Managers and admins run classifications, reclassify a customer and decide value-class changes (R-5)."""
+    return user.is_admin or user.role == Role.MANAGER
+
+
+def require_manage_classification(user: User) -> None:
+    if not can_manage_classification(user):
+        raise Forbidden(_("Only a manager or an admin can do this."))
+
+
 def require_admin(user: User) -> None:
     if not user.is_admin:
         raise Forbidden(_("Only an admin can do this."))

@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("huike.transactions.web.urls")),
     path("complaints/", include("huike.service.web.urls")),
     path("settings/system/", include("huike.configuration.web.urls")),
+    path("classification/", include("huike.classification.web.urls")),
 ]

@@ -16,7 +16,7 @@ from huike.followups.web.forms import FollowUpForm
 from .forms import AssignForm
 from .timeline import present
 
-LIST_FILTERS = ["stage", "intent", "industry", "source", "tag"]
+LIST_FILTERS = ["stage", "intent", "industry", "source", "tag", "value_tier", "value_class", "relationship_type"]
 SORT_COLUMNS = ["code", "name", "next_followup", "created"]
 
 
