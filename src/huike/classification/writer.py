@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import numpy as np
 from django.db import connection
@@ -16,6 +17,9 @@ from .engine import Results, evidence
 from .features_sql import Snapshot
 from .models import Change, ChangeStatus, Strategy
 
+HISTORY_COLUMNS = ("customer_id", "dimension", "from_value", "to_value", "as_of", "run_id", "evidence", "status",
+                   "created_at")
+
 UPDATE_COLUMNS = ("value_tier", "value_class", "relationship_type", "classification", "rfm_r", "rfm_f", "rfm_m",
                   "segment", "classified_on", "classification_hash")
 BATCH = 20_000
@@ -29,6 +33,8 @@ def apply(*, snap: Snapshot, res: Results, run_id: int | None, as_of: dt.date, t
     strategies = {(s.dimension, s.value): s for s in Strategy.objects.filter(active=True)}
     now = timezone.now()
     rows, changes, reminders, pending_ids = [], [], [], []
+    history_evidence = json.dumps({"run": run_id})
+    created = connection.ops.adapt_datetimefield_value(now)  # the engine's own text form on SQLite
     for i in changed:
         cid = int(ft.ids[i])
         old = {k: cur[k][i] or "" for k in ("value_tier", "value_class", "relationship_type")}
@@ -47,8 +53,7 @@ def apply(*, snap: Snapshot, res: Results, run_id: int | None, as_of: dt.date, t
             if before == after:
                 continue
             status = ChangeStatus.PENDING if (dim == "value_class" and pending) else ChangeStatus.APPLIED
-            changes.append(Change(customer_id=cid, dimension=dim, from_value=before, to_value=after, as_of=as_of,
-                                  run_id=run_id, evidence={"run": run_id}, status=status))
+            changes.append((cid, dim, before, after, as_of, run_id, history_evidence, status, created))
             if status == ChangeStatus.PENDING:
                 pending_ids.append(cid)
             elif before and dim != "value_tier":
@@ -56,7 +61,7 @@ def apply(*, snap: Snapshot, res: Results, run_id: int | None, as_of: dt.date, t
     _update_customers(rows)
     if pending_ids:
         _supersede_pending(pending_ids)
-    Change.objects.bulk_create(changes, batch_size=5000)
+    _insert_history(changes)
     created = reminders_create(reminders)
     return {"changed": len(changed), "history": len(changes), "pending": len(pending_ids), "tasks": created}
 
@@ -106,3 +111,20 @@ def _update_postgres(rows: list[tuple]) -> None:
                 copy.write_row(row)
         sets = ", ".join(f"{c} = t.{c}" for c in UPDATE_COLUMNS)
         cur.execute(f"UPDATE customers_customer c SET {sets} FROM classification_tmp t WHERE c.id = t.id")
+
+
+def _insert_history(rows: list[tuple]) -> None:
+    """History rows straight into the table: at a million customers the ORM's per-object work dominates."""
+    if not rows:
+        return
+    table = Change._meta.db_table
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            with cur.cursor.copy(f"COPY {table} ({', '.join(HISTORY_COLUMNS)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        marks = ", ".join(["%s"] * len(HISTORY_COLUMNS))
+        for start in range(0, len(rows), BATCH):
+            cur.executemany(f"INSERT INTO {table} ({', '.join(HISTORY_COLUMNS)}) VALUES ({marks})",
+                            rows[start:start + BATCH])

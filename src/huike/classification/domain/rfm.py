@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-MAX_FIT_ROWS = 50_000
-MAX_SILHOUETTE_ROWS = 2_000
+MAX_FIT_ROWS = 20_000
+MAX_SILHOUETTE_ROWS = 1_000
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ def raw_features(recency_days: np.ndarray, frequency: np.ndarray, monetary_yuan:
     return np.column_stack([np.log1p(recency_days), np.log1p(frequency), np.log1p(monetary_yuan)]).astype(np.float64)
 
 
-def kmeans(x: np.ndarray, k: int, rng: np.random.Generator, n_init: int = 3, iters: int = 100) -> np.ndarray:
+def kmeans(x: np.ndarray, k: int, rng: np.random.Generator, n_init: int = 3, iters: int = 60) -> np.ndarray:
     """Lloyd's k-means with k-means++ seeding; returns the centres of the best of n_init tries.
 
     Plain numpy: on 3 features a few iterations over ≤ 50,000 rows take milliseconds, without the
@@ -60,12 +60,15 @@ def kmeans(x: np.ndarray, k: int, rng: np.random.Generator, n_init: int = 3, ite
             total = d.sum()
             pick = rng.choice(len(x), p=d / total) if total > 0 else rng.integers(len(x))
             centres = np.vstack([centres, x[pick]])
+        labels = None
         for _j in range(iters):
-            labels = ((x[:, None, :] - centres[None, :, :]) ** 2).sum(axis=2).argmin(axis=1)
-            moved = np.array([x[labels == c].mean(axis=0) if (labels == c).any() else centres[c] for c in range(k)])
-            if np.allclose(moved, centres):
+            new_labels = ((x[:, None, :] - centres[None, :, :]) ** 2).sum(axis=2).argmin(axis=1)
+            if labels is not None and np.array_equal(new_labels, labels):
                 break
-            centres = moved
+            labels = new_labels
+            counts = np.bincount(labels, minlength=k)
+            sums = np.column_stack([np.bincount(labels, weights=x[:, d], minlength=k) for d in range(x.shape[1])])
+            centres = np.where(counts[:, None] > 0, sums / np.maximum(counts, 1)[:, None], centres)
         inertia = ((x - centres[labels]) ** 2).sum()
         if inertia < best_inertia:
             best, best_inertia = centres, inertia

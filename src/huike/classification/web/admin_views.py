@@ -94,7 +94,7 @@ def rules_what_if(request):
     return render(request, "classification/_what_if.html", {
         "result": result, "matrices": _matrices(result) if result else [],
         "errors": [(labels.get(k, k), m) for k, msgs in errors.items() for m in msgs],
-    }, status=400 if errors else 200)
+    }, status=400 if errors and not request.htmx else 200)  # htmx swaps only 2xx answers
 
 
 STRATEGY_ORDER = [("relationship_type", RelationshipType), ("value_class", ValueClass)]

@@ -152,10 +152,9 @@ def run_start(request):
         error = _("Enter a date as YYYY-MM-DD.")
     except FieldErrors as e:
         error = " ".join(m for msgs in e.errors.values() for m in msgs)
-    if request.htmx:
+    if request.htmx:  # htmx swaps only 2xx answers: the refusal is in the card
         return render(request, "classification/_run_card.html", {
-            "shown_run": run, "run_error": error, "as_of_value": raw, "today": services.today().isoformat()},
-            status=400 if error else 200)
+            "shown_run": run, "run_error": error, "as_of_value": raw, "today": services.today().isoformat()})
     if error:
         messages.error(request, error)
         return redirect(request, reverse("classification:overview"))

@@ -1,0 +1,152 @@
+"""Classification at scale (issue 3): full run vs a plain-SQL floor and vs the naive per-customer ORM.
+
+    .venv/bin/python benchmarks/classification.py --db postgres --customers 1000000 --orders 10000000
+    .venv/bin/python benchmarks/classification.py --db sqlite   --customers 1000000 --orders 10000000
+
+Prints: load time; the floor (one SQL statement summing order amounts per customer, median of 3);
+the full run's wall time and peak memory (in a child process: `huike classify`), and its ratio to the
+floor; a second run (nothing changed); the naive per-customer ORM approach measured on 10,000
+customers and scaled to N; one customer's reclassification (median and p95 of 50).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _setup import ROOT, configure, fast_passwords  # noqa: E402
+
+
+def timed(fn, repeat: int = 1) -> tuple[float, object]:
+    times, result = [], None
+    for _ in range(repeat):
+        t = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times), result
+
+
+def floor_sum() -> int:
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("SELECT customer_id, SUM(amount) FROM transactions_order WHERE date <= %s GROUP BY customer_id",
+                    ["2026-10-31"])
+        n = 0
+        while rows := cur.fetchmany(50_000):
+            n += len(rows)
+    return n
+
+
+def naive(customer_ids: list[int], as_of) -> None:
+    """What a first version would do: ORM aggregates per customer and window, then the rules."""
+    from django.db.models import Count, Max, Min, Sum
+
+    from huike.classification.domain.features import Features
+    from huike.classification.domain.rules import relationship_type, value_class
+    from huike.classification.domain.thresholds import Thresholds
+    from huike.classification.domain.windows import months_before
+    from huike.customers.models import Customer
+    from huike.service.models import Complaint
+    from huike.transactions.models import Contract, Order
+
+    t = Thresholds()
+
+    def fen(v):
+        return int(round((v or 0) * 100))
+
+    for cid in customer_ids:
+        c = Customer.objects.get(pk=cid)
+        orders = Order.objects.filter(customer_id=cid, date__lte=as_of)
+        a12 = orders.filter(date__gt=months_before(as_of, 12)).aggregate(s=Sum("amount"), n=Count("id"))
+        a6 = orders.filter(date__gt=months_before(as_of, 6)).aggregate(s=Sum("amount"), n=Count("id"))
+        a3 = orders.filter(date__gt=months_before(as_of, 3)).aggregate(s=Sum("amount"))
+        b3 = orders.filter(date__gt=months_before(as_of, 6), date__lte=months_before(as_of, 3)).aggregate(s=Sum("amount"))
+        p6 = orders.filter(date__gt=months_before(as_of, 12), date__lte=months_before(as_of, 6)).count()
+        ever = orders.aggregate(n=Count("id"), last=Max("date"), first=Min("date"))
+        complaints = Complaint.objects.filter(customer_id=cid).count()
+        latest = list(Contract.objects.filter(customer_id=cid, end_date__lte=as_of).order_by("-end_date")[:2])
+        f = Features(amt_annual=fen(a12["s"]), cnt_annual=a12["n"], amt_class=fen(a12["s"]), amt_tier=fen(a6["s"]),
+                     amt_recent=fen(a3["s"]), amt_before_recent=fen(b3["s"]), cnt_growth=a6["n"], cnt_growth_prev=p6,
+                     orders_ever=ever["n"], last_order=ever["last"].toordinal() if ever["last"] else 0,
+                     complaints_annual=complaints,
+                     nonrenewed_streak=sum(1 for k in latest if k.renewal_status == "not_renewed"),
+                     core_business=c.core_business, proactive=c.proactive_collaboration, new_demand=c.new_demand)
+        relationship_type(f, t, as_of)
+        value_class(f.amt_class, t)
+        c.save(update_fields=["updated_at"])
+
+
+def child_run(as_of: str) -> tuple[float, float]:
+    """`huike classify` in a child process: wall seconds and the child's peak RSS in MiB."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    t = time.perf_counter()
+    subprocess.run([str(ROOT / ".venv/bin/huike"), "classify", "--as-of", as_of], check=True, env=os.environ.copy(),
+                   stdout=sys.stdout)
+    wall = time.perf_counter() - t
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return wall, max(peak, before) / 1024
+
+
+def main() -> None:
+    p = argparse.ArgumentParser()
+    p.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    p.add_argument("--customers", type=int, default=100_000)
+    p.add_argument("--orders", type=int, default=1_000_000)
+    p.add_argument("--naive-sample", type=int, default=10_000)
+    args = p.parse_args()
+    where = configure(args.db)
+    fast_passwords()
+    import datetime as dt
+
+    import sql_loader
+    from django.db import transaction
+
+    from huike.accounts.models import Role, Team, User
+    from huike.classification.services import classify_customer
+
+    print(f"== classification benchmark: {args.customers:,} customers, {args.orders:,} orders, {where}")
+    team = Team.objects.create(name="基准团队")
+    owners = [User.objects.create_user(f"bench{k}", password="x", role=Role.REP, team=team).pk for k in range(20)]
+    t0 = time.perf_counter()
+    with transaction.atomic():
+        sql_loader.load_customers(args.customers, owners)
+        sql_loader.load_orders(args.orders, args.customers)
+        sql_loader.load_contracts(args.customers, args.customers)
+        sql_loader.load_complaints(args.customers // 20, args.customers)
+    sql_loader.analyze()
+    print(f"load: {time.perf_counter() - t0:.1f} s")
+    as_of = sql_loader.AS_OF
+
+    floor, groups = timed(floor_sum, repeat=3)
+    print(f"floor (one SQL sum per customer, median of 3): {floor:.2f} s over {groups:,} customers with orders")
+    first, peak = child_run(as_of.isoformat())
+    print(f"full run, first (writes every customer): {first:.1f} s, peak {peak:.0f} MiB, {first / floor:.1f}× floor")
+    second, peak2 = child_run(as_of.isoformat())
+    print(f"full run, second (nothing changed):      {second:.1f} s, peak {peak2:.0f} MiB, {second / floor:.1f}× floor")
+
+    sample = list(range(1, args.customers + 1, max(1, args.customers // args.naive_sample)))[: args.naive_sample]
+    naive_s, _ = timed(lambda: naive(sample, as_of))
+    scaled = naive_s * args.customers / len(sample)
+    print(f"naive per-customer ORM: {naive_s:.1f} s for {len(sample):,} → {scaled:,.0f} s scaled to "
+          f"{args.customers:,}; the set-based run is {scaled / first:,.0f}× faster")
+
+    times = []
+    for cid in range(7, args.customers, max(1, args.customers // 50))[:50]:
+        t = time.perf_counter()
+        classify_customer(cid, as_of=as_of + dt.timedelta(days=1))
+        times.append(time.perf_counter() - t)
+    times.sort()
+    print(f"one customer reclassified: median {statistics.median(times) * 1000:.1f} ms, "
+          f"p95 {times[int(len(times) * 0.95) - 1] * 1000:.1f} ms (n={len(times)})")
+
+
+if __name__ == "__main__":
+    main()
