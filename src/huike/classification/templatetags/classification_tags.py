@@ -16,7 +16,13 @@ COLOURS = {
     "relationship_type": {"churn_risk": "danger", "strategic": "success", "potential": "primary",
                           "stable": "info", "low_frequency": "secondary", "unclassified": "light"},
 }
-RULE_LABELS = {"churn_risk", "strategic", "potential", "stable", "low_frequency"}
+# the badge colours as hex, so a chart's slices match the badges in the table beside it (its legend)
+HEX = {"success": "#198754", "primary": "#4f46e5", "secondary": "#6c757d", "info": "#0dcaf0", "danger": "#dc3545",
+       "light": "#ced4da"}
+
+
+def colour_hex(dimension: str, value: str) -> str:
+    return HEX[COLOURS.get(dimension, {}).get(value, "light")]
 
 
 def label(dimension: str, value: str | None) -> str:

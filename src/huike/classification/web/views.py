@@ -24,7 +24,7 @@ from ..domain.rules import CLASS_CODES, RELATIONSHIP_CODES, TIER_CODES
 from ..domain.windows import months_before
 from ..evidence import explain, money
 from ..models import Run, RunStatus
-from ..templatetags.classification_tags import label
+from ..templatetags.classification_tags import colour_hex, label
 
 DIMENSIONS = {"value_tier": TIER_CODES, "value_class": CLASS_CODES, "relationship_type": RELATIONSHIP_CODES}
 # the seeds expect the tiers to bring about 80 / 15 / 5 % of the revenue.
@@ -119,7 +119,7 @@ def overview(request):
     form, errors = _transition_form(request.GET)
     dists = _distributions(user)
     revenue = _revenue(user, run.as_of if run else services.today())
-    charts = {dim: [{"name": r["label"], "value": r["count"], "code": r["key"]} for r in d["rows"]]
+    charts = {dim: [{"name": r["label"], "value": r["count"], "color": colour_hex(dim, r["key"])} for r in d["rows"]]
               for dim, d in dists.items()}
     charts["revenue"] = {"labels": [r["label"] for r in revenue["rows"]],
                          "actual": [r["pct"] for r in revenue["rows"]],

@@ -1,17 +1,16 @@
 /* Classification charts: ECharts pies and the revenue bar, from the page's JSON (no data in the markup). */
 (function () {
   "use strict";
-  var PALETTE = ["#4f46e5", "#10b981", "#f59e0b", "#ef4444", "#06b6d4", "#8b5cf6", "#64748b"];
   var charts = [];
 
   function pie(el, rows) {
     var chart = echarts.init(el, null, { renderer: "canvas" });
+    // no legend: the table under the chart is the legend, its badges in the slices' colours
     chart.setOption({
-      color: PALETTE,
+      animationDuration: 400,
       tooltip: { trigger: "item", formatter: "{b}: {c} ({d}%)" },
-      legend: { bottom: 0, type: "scroll", textStyle: { fontSize: 11 } },
-      series: [{ type: "pie", radius: ["38%", "66%"], center: ["50%", "44%"], avoidLabelOverlap: true,
-        label: { show: false }, data: rows.map(function (r) { return { name: r.name, value: r.value }; }) }]
+      series: [{ type: "pie", radius: ["45%", "80%"], center: ["50%", "50%"], label: { show: false },
+        data: rows.map(function (r) { return { name: r.name, value: r.value, itemStyle: { color: r.color } }; }) }]
     });
     return chart;
   }
@@ -19,6 +18,7 @@
   function bars(el, data) {
     var chart = echarts.init(el, null, { renderer: "canvas" });
     chart.setOption({
+      animationDuration: 400,
       color: ["#4f46e5", "#cbd5e1"],
       tooltip: { trigger: "axis", valueFormatter: function (v) { return v + "%"; } },
       legend: { bottom: 0, data: data.names },

@@ -182,7 +182,7 @@ def test_panel_shows_the_evidence_in_words(client, org, book):
     assert 'id="classification-panel"' in html
     assert "Strategic customer" in html and "Potential to develop" in html
     assert "12-month amount ¥600,000 within ¥200,000 – ¥1,000,000" in html
-    assert html.count('class="mark"') >= 15 and "✓" in html and "✗" in html
+    assert html.count('class="cls-mark"') >= 15 and "✓" in html and "✗" in html
     assert 'id="cls-as-of">2026-11-01<' in html
     assert 'id="reclassify"' not in html
 
