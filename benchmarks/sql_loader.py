@@ -18,7 +18,7 @@ AS_OF = dt.date(2026, 10, 31)
 
 def _series(n: int) -> str:
     if connection.vendor == "postgresql":
-        return f"generate_series(1, {n}) AS g(i)"
+        return f"generate_series(CAST(1 AS BIGINT), {n}) AS g(i)"
     return f"(WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < {n}) SELECT i FROM s) AS g"
 
 
@@ -83,7 +83,10 @@ def load_orders(n_orders: int, n_customers: int) -> None:
     """Skewed: u² puts many orders on a few customers (a Pareto-like book); dates over three years."""
     u = f"(CAST({_h('i', 48271, 1000003)} AS DOUBLE PRECISION) / 1000003)" if connection.vendor == "postgresql" \
         else f"(CAST({_h('i', 48271, 1000003)} AS REAL) / 1000003)"
-    customer = f"(1 + CAST({n_customers} * {u} * {u} AS INTEGER))"
+    scaled = f"{n_customers} * {u} * {u}"
+    # PostgreSQL rounds a float cast to integer, SQLite truncates: floor explicitly where it matters.
+    customer = f"(1 + CAST(FLOOR({scaled}) AS BIGINT))" if connection.vendor == "postgresql" \
+        else f"(1 + CAST({scaled} AS INTEGER))"
     amount = f"(CAST(100 + {_h('i', 16807, 20000)} * {_h('i', 69621, 7)} AS NUMERIC) + 0.5)"
     with connection.cursor() as cur:
         cur.execute(
@@ -116,3 +119,63 @@ def load_complaints(n: int, n_customers: int) -> None:
 def analyze() -> None:
     with connection.cursor() as cur:
         cur.execute("ANALYZE")
+
+
+# --- report data (issue 6): classification keys, funnel moves, follow-ups ------------------------------------
+
+def _ts_plus(col: str, unit: str, expr: str) -> str:
+    """`col` moved forward by `expr` days or hours, on either engine."""
+    if connection.vendor == "postgresql":
+        return f"({col} + make_interval({unit} => CAST({expr} AS INTEGER)))"
+    return f"strftime('%Y-%m-%d %H:%M:%f', {col}, printf('%+d {unit}', {expr}))"
+
+
+def enrich_customers() -> None:
+    """Fill the fields the reports group by (source, industry, province, tiers, churn reason, first contact,
+    next follow-up) from the id, and date each customer's last stage move after its creation."""
+    pick = lambda mult, keys: "CASE " + " ".join(  # noqa: E731
+        f"WHEN {_h('id', mult, len(keys))} = {k} THEN '{v}'" for k, v in enumerate(keys)) + " END"
+    moved = _ts_plus("created_at", "days", f"5 + {_h('id', 40014, 90)}")
+    contact = _ts_plus("created_at", "hours", f"-1 - {_h('id', 7, 48)}")
+    due = _ts_plus("created_at", "days", f"30 + {_h('id', 11, 1000)}")
+    with connection.cursor() as cur:
+        cur.execute(
+            "UPDATE customers_customer SET "
+            f"source = {pick(48271, ['exhibition', 'referral', 'website', 'ads', 'cold_call'])}, "
+            f"industry = {pick(69621, ['manufacturing', 'it', 'retail', 'finance', 'education', 'healthcare'])}, "
+            f"province = {pick(16807, ['广东', '江苏', '浙江', '山东', '北京', '上海', '四川'])}, "
+            f"value_tier = {pick(40692, ['high', 'medium', 'medium', 'low', 'low'])}, "
+            f"value_class = {pick(40692, ['strategic', 'key', 'normal', 'normal', 'normal'])}, "
+            f"relationship_type = {pick(39373, ['churn_risk', 'strategic', 'potential', 'stable', 'low_frequency'])}, "
+            f"lost_reason = CASE WHEN stage = 'lost' THEN {pick(12345, ['price', 'competitor', 'service', 'no_need'])}"
+            " ELSE '' END, "
+            f"first_contact_at = {contact}, next_followup_at = {due}, "
+            f"stage_changed_at = CASE WHEN stage = 'potential' THEN created_at ELSE {moved} END")
+
+
+def load_stage_changes() -> None:
+    """Every customer's moves: created as potential; intent, closed and lost customers moved on
+    (a lost customer went through intent when id % 8 = 3); the last move at stage_changed_at."""
+    rows = [
+        "SELECT id, '', 'potential', created_at FROM customers_customer",
+        f"SELECT id, 'potential', 'intent', {_ts_plus('created_at', 'days', '2 + id % 3')} FROM customers_customer "
+        "WHERE stage = 'closed' OR (stage = 'lost' AND id % 8 = 3)",
+        "SELECT id, 'potential', 'intent', stage_changed_at FROM customers_customer WHERE stage = 'intent'",
+        "SELECT id, 'intent', 'closed', stage_changed_at FROM customers_customer WHERE stage = 'closed'",
+        "SELECT id, CASE WHEN id % 8 = 3 THEN 'intent' ELSE 'potential' END, 'lost', stage_changed_at "
+        "FROM customers_customer WHERE stage = 'lost'",
+    ]
+    with connection.cursor() as cur:
+        cur.execute("INSERT INTO customers_stagechange (customer_id, from_stage, to_stage, at) "
+                    + " UNION ALL ".join(rows))
+
+
+def load_followups(n: int, n_customers: int) -> None:
+    """n follow-ups by the customers' owners, hours to weeks after each customer was created."""
+    occurred = _ts_plus("c.created_at", "hours", f"1 + {_h('g.i', 40692, 24 * 60)}")
+    with connection.cursor() as cur:
+        cur.execute(
+            "INSERT INTO followups_followup (customer_id, method, occurred_at, content, feedback, next_action, "
+            "result, author_id, review_status, review_comment, created_at, updated_at) "
+            f"SELECT c.id, 'phone', {occurred}, '跟进', '', '', '', c.owner_id, 'approved', '', {occurred}, "
+            f"{occurred} FROM {_series(n)} JOIN customers_customer c ON c.id = 1 + {_h('g.i', 69621, n_customers)}")
