@@ -10,4 +10,5 @@ urlpatterns = [
     path("complaints/", include("huike.service.web.urls")),
     path("settings/system/", include("huike.configuration.web.urls")),
     path("classification/", include("huike.classification.web.urls")),
+    path("reports/", include("huike.reports.web.urls")),
 ]

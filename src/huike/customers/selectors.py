@@ -6,7 +6,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from huike.accounts import policies
@@ -22,6 +22,10 @@ SORTS = {
     "updated": "-updated_at",
     "expected_close": "expected_close_date",
 }
+BLANK = "-"  # a filter value meaning "not set"
+REPORT_FILTERS = ["ordered_from", "ordered_to", "followed_up", "complaint_urgency", "complaint_cause", "complaint_from",
+                  "complaint_to", "complaint_any", "stage_changed_from", "stage_changed_to", "active_from",
+                  "reached_stage"]
 FILTER_FIELDS = [
     "stage", "intent", "industry", "source", "kind", "customer_type", "company_size", "province", "city",
     "value_tier", "value_class", "relationship_type", "lost_reason",
@@ -49,7 +53,9 @@ def customer_list(*, user: User, filters: dict[str, Any] | None = None, search: 
         qs = qs.filter(terms)
     for field in FILTER_FIELDS:
         value = filters.get(field)
-        if value:
+        if value == BLANK:
+            qs = qs.filter(**{field: ""})
+        elif value:
             qs = qs.filter(**{f"{field}__in" if isinstance(value, (list, tuple)) else field: value})
     if filters.get("owner"):
         qs = qs.filter(owner_id=filters["owner"])
@@ -58,15 +64,78 @@ def customer_list(*, user: User, filters: dict[str, Any] | None = None, search: 
     if filters.get("tag"):
         qs = qs.filter(tags__name=filters["tag"])
     if filters.get("overdue"):
-        qs = qs.filter(next_followup_at__lt=timezone.now())
+        # The same rule as overdue_customers: a lost customer with no planned follow-up is not overdue.
+        qs = qs.filter(next_followup_at__lt=timezone.now()).exclude(stage="lost", next_followup_reason="")
     if filters.get("registered_late"):
         qs = qs.filter(registered_late=True)
     if filters.get("created_from"):
         qs = qs.filter(created_at__date__gte=filters["created_from"])
     if filters.get("created_to"):
         qs = qs.filter(created_at__date__lte=filters["created_to"])
+    qs = report_filters(qs, filters)
     order = SORTS.get(sort, "-created_at")
     return qs.order_by(order, "-id").prefetch_related(Prefetch("tags", queryset=Tag.objects.only("id", "name")))
+
+
+def _day(value) -> dt.date | None:
+    if not value or isinstance(value, dt.date):
+        return value or None
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def _related(model, filters: dict[str, Any], conditions: dict[str, str]) -> Q | None:
+    """Customers with one related row matching every condition given; None when none is given.
+    Bad dates are ignored, as the customer list ignores unknown filter values."""
+    lookups = {}
+    for key, lookup in conditions.items():
+        value = filters.get(key)
+        if value in (None, ""):
+            continue
+        if "__date__" in lookup or lookup.startswith("date__"):
+            value = _day(value)
+            if value is None:
+                continue
+        if lookup == "pk__isnull":
+            value = False  # "any": the row exists
+        lookups[lookup] = "" if value == BLANK else value
+    if not lookups:
+        return None
+    return Q(Exists(model.objects.filter(customer_id=OuterRef("pk"), **lookups)))
+
+
+def report_filters(qs: QuerySet, filters: dict[str, Any]) -> QuerySet:
+    """The filters behind report numbers (R-10): orders, follow-ups, complaints, stage moves."""
+    from huike.followups.models import FollowUp
+    from huike.service.models import Complaint
+    from huike.transactions.models import Order
+
+    from .models import StageChange
+
+    related = [
+        _related(Order, filters, {"ordered_from": "date__gte", "ordered_to": "date__lte"}),
+        _related(Complaint, filters, {"complaint_urgency": "urgency", "complaint_cause": "cause",
+                                      "complaint_from": "received_at__date__gte",
+                                      "complaint_to": "received_at__date__lte", "complaint_any": "pk__isnull"}),
+        Q(Exists(FollowUp.objects.filter(customer_id=OuterRef("pk")))) if filters.get("followed_up") else None,
+    ]
+    for q in related:
+        if q is not None:
+            qs = qs.filter(q)
+    for key, lookup in (("stage_changed_from", "stage_changed_at__date__gte"),
+                        ("stage_changed_to", "stage_changed_at__date__lte")):
+        if _day(filters.get(key)):
+            qs = qs.filter(**{lookup: _day(filters[key])})
+    if _day(filters.get("active_from")):
+        qs = qs.exclude(stage="lost", stage_changed_at__date__lt=_day(filters["active_from"]))
+    forward = ["potential", "intent", "closed"]
+    if filters.get("reached_stage") in forward:
+        later = forward[forward.index(filters["reached_stage"]):]
+        qs = qs.filter(Q(stage__in=later) | Q(Exists(StageChange.objects.filter(customer_id=OuterRef("pk"),
+                                                                               to_stage__in=later))))
+    return qs
 
 
 def customer_get(*, user: User, pk) -> Customer:

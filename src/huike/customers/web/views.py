@@ -1,6 +1,8 @@
 """Customer pages: the list (HTMX live search) and the detail page with its timeline."""
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
@@ -10,7 +12,7 @@ from huike.accounts.models import Role, Team
 from huike.core.web import domain_errors, paginate, query_without
 from huike.customers import options
 from huike.customers.models import Intent, Stage, Tag
-from huike.customers.selectors import SORTS, customer_get, customer_list, customer_timeline
+from huike.customers.selectors import REPORT_FILTERS, SORTS, customer_get, customer_list, customer_timeline
 from huike.followups.web.forms import FollowUpForm
 
 from .forms import AssignForm
@@ -18,6 +20,8 @@ from .timeline import present
 
 LIST_FILTERS = ["stage", "intent", "industry", "source", "tag", "value_tier", "value_class", "relationship_type"]
 SORT_COLUMNS = ["code", "name", "next_followup", "created"]
+# Reached from a report's numbers (R-10); kept as hidden fields while the list is refined.
+LINK_FILTERS = ["province", "lost_reason", "created_from", "created_to", *REPORT_FILTERS]
 
 
 def assignable_owners(user):
@@ -30,7 +34,10 @@ def assignable_owners(user):
 
 def _filters(request) -> dict:
     g = request.GET
-    filters = {k: g.get(k) for k in LIST_FILTERS if g.get(k)}
+    filters = {k: g.get(k) for k in LIST_FILTERS + LINK_FILTERS if g.get(k)}
+    for key in ("created_from", "created_to"):
+        if key in filters and not _is_date(filters[key]):
+            del filters[key]
     if g.get("overdue"):
         filters["overdue"] = True
     if policies.can_assign(request.user):
@@ -38,6 +45,14 @@ def _filters(request) -> dict:
             if g.get(key, "").isdigit():
                 filters[key] = int(g[key])
     return filters
+
+
+def _is_date(value: str) -> bool:
+    try:
+        dt.date.fromisoformat(value)
+        return True
+    except ValueError:
+        return False
 
 
 @login_required
@@ -62,6 +77,7 @@ def customer_list_view(request):
         "owners": list(policies.users_visible(user).filter(is_active=True)) if manager_view else [],
         "teams": list(Team.objects.all()) if user.is_admin else [],
         "manager_view": manager_view, "params": request.GET,
+        "link_params": [(k, request.GET[k]) for k in LINK_FILTERS if request.GET.get(k)],
     })
     return render(request, "customers/list.html", context)
 

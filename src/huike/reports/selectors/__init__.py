@@ -1,0 +1,10 @@
+"""Read-only aggregates for reports, scoped by the caller's role (R-1, R-10). Never writes.
+
+Each report is one or a few grouped queries in the database; pages, the API and exports share them.
+"""
+from .activity import followup_efficiency, health, service
+from .book import DISTRIBUTION_KEYS, distribution, funnel, growth
+from .sales import SALES_KEYS, sales
+
+__all__ = ["DISTRIBUTION_KEYS", "SALES_KEYS", "distribution", "followup_efficiency", "funnel", "growth", "health",
+           "sales", "service"]

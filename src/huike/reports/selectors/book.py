@@ -1,0 +1,76 @@
+"""Reports over the customer book: distribution, growth, the funnel."""
+from __future__ import annotations
+
+from django.db.models import Count
+from django.db.models.functions import TruncMonth
+
+from huike.accounts.models import User
+from huike.customers.models import Customer
+
+from ..filters import ReportFilters, customer_q, period_q
+from ._sql import days_between, fetch, ratio, subquery
+
+DISTRIBUTION_KEYS = ("industry", "province", "intent", "stage", "value_tier", "value_class", "relationship_type",
+                     "source", "segment")
+FUNNEL = ("potential", "intent", "closed")  # the way forward; "lost" leaves it from any stage
+
+
+def cohort(user: User, filters: ReportFilters):
+    """The customers a book report counts: visible, narrowed by team/owner, created within the period."""
+    return Customer.objects.filter(customer_q(user, filters), period_q("created_at", filters))
+
+
+def distribution(*, user: User, by: str, filters: ReportFilters | None = None) -> list[dict]:
+    """[{key, count}] of the user's visible customers grouped by one field, largest first; '' = not set."""
+    if by not in DISTRIBUTION_KEYS:
+        raise ValueError(by)
+    rows = cohort(user, filters or ReportFilters()).values(by).annotate(count=Count("id")).order_by("-count", by)
+    return [{"key": "" if r[by] is None else str(r[by]), "count": r["count"]} for r in rows]
+
+
+def growth(*, user: User, filters: ReportFilters) -> dict:
+    """New customers per month and the share of each source channel among them."""
+    qs = cohort(user, filters)
+    months = (qs.annotate(month=TruncMonth("created_at")).values("month").annotate(count=Count("id"))
+              .order_by("month"))
+    sources = qs.values("source").annotate(count=Count("id")).order_by("-count", "source")
+    month_rows = [{"key": r["month"].strftime("%Y-%m"), "count": r["count"]} for r in months]
+    total = sum(r["count"] for r in month_rows)
+    source_rows = [{"key": r["source"], "count": r["count"], "share": ratio(r["count"], total)} for r in sources]
+    return {"months": month_rows, "sources": source_rows, "total": total}
+
+
+def funnel(*, user: User, filters: ReportFilters) -> list[dict]:
+    """[{stage, count, conversion_rate, avg_days}] for the customers created in the period.
+
+    count: customers that reached the stage (now at it or beyond, or recorded moving into it or beyond);
+    for "lost", the customers lost now. conversion_rate: the share of those that reached the next stage
+    (null for the last). avg_days: the average completed stay in the stage, from the stage moves.
+    """
+    base_sql, params = subquery(cohort(user, filters).order_by().values("id", "stage", "created_at"))
+    reached = []
+    for i, stage in enumerate(FUNNEL[1:], start=1):
+        later = ", ".join(f"'{s}'" for s in FUNNEL[i:])
+        reached.append(
+            f"SUM(CASE WHEN c.stage IN ({later}) THEN 1 WHEN EXISTS (SELECT 1 FROM customers_stagechange sc "
+            f"WHERE sc.customer_id = c.id AND sc.to_stage IN ({later})) THEN 1 ELSE 0 END)")
+    counts = fetch(f"SELECT COUNT(*), {', '.join(reached)}, SUM(CASE WHEN c.stage = 'lost' THEN 1 ELSE 0 END) "
+                   f"FROM ({base_sql}) c", params)[0]
+    counts = [int(v or 0) for v in counts]
+    stays = dict(fetch(
+        f"SELECT t.from_stage, AVG({days_between('t.at', 't.entered')}) FROM ("
+        " SELECT sc.from_stage, sc.at, COALESCE(LAG(sc.at) OVER (PARTITION BY sc.customer_id ORDER BY sc.at, sc.id),"
+        f" c.created_at) AS entered FROM customers_stagechange sc JOIN ({base_sql}) c ON c.id = sc.customer_id"
+        ") t WHERE t.from_stage <> '' GROUP BY t.from_stage", params))
+    rows = []
+    for i, stage in enumerate(FUNNEL):
+        nxt = counts[i + 1] if i + 1 < len(FUNNEL) else None
+        rows.append({"stage": stage, "count": counts[i],
+                     "conversion_rate": ratio(nxt, counts[i]) if nxt is not None else None,
+                     "avg_days": _days(stays.get(stage))})
+    rows.append({"stage": "lost", "count": counts[-1], "conversion_rate": None, "avg_days": _days(stays.get("lost"))})
+    return rows
+
+
+def _days(value) -> float | None:
+    return None if value is None else round(float(value), 1)
