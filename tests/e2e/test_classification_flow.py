@@ -4,7 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from huike.classification.models import Run, ThresholdSet
+from huike.classification.models import Change, ChangeStatus, Run, ThresholdSet
+from huike.classification.services import run_create, run_execute
 from huike.testing.factories import make_customer, make_order
 
 from .conftest import DESKTOP, PHONE, login, shot
@@ -96,13 +97,32 @@ def test_manager_runs_the_classification_and_reads_the_evidence_then_admin_previ
     shot(admin, "desktop-classification-what-if")
     assert admin_errors == []
 
-    # and on a phone the approval queue and the panel fit the screen
+    # given the prospect's first big order, classified by a second run: its class change now waits
+    prospect = customers["prospect"]
+    make_order(prospect, prospect.owner, date=dt.date.today() - dt.timedelta(days=5), amount=Decimal("800000"))
+    run_execute(run_create(actor=org.admin).pk)  # the worker (immediate in tests) has run it; this is a no-op
+    change = Change.objects.get(customer=prospect, status=ChangeStatus.PENDING)
+
+    # when the manager, on a phone, reads the panel and approves the change from the queue
     phone = new_page(PHONE)
     login(phone, "ma")
     phone.goto(f"/customers/{big.pk}/")
     phone.locator("#classification-panel").scroll_into_view_if_needed()
     shot(phone, "phone-customer-classification-panel")
     phone.goto("/classification/approvals/")
+    phone.wait_for_selector(f"#change-{change.pk}")
     shot(phone, "phone-classification-approvals")
-    width = phone.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE["width"]
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    phone.click(f"#approve-{change.pk}")
+    phone.wait_for_selector("#approvals-empty")
+
+    # then the new class is in force
+    prospect.refresh_from_db()
+    assert prospect.value_class == "strategic"
+
+    # and the admin's rules page fits a phone
+    admin_phone = new_page(PHONE)
+    login(admin_phone, "admin")
+    admin_phone.goto("/classification/rules/")
+    shot(admin_phone, "phone-classification-rules")
+    assert admin_phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
