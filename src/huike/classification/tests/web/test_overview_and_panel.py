@@ -145,7 +145,8 @@ def test_transitions_matrix_links_to_the_customers_behind_each_cell(client, org,
 def test_transitions_with_bad_dates_show_the_errors(client, org):
     client.force_login(org.ra1)
     # when the end is before the start, or a date is malformed
-    before = client.get(reverse("classification:overview"), {"start": "2026-10-01", "end": "2026-09-01"}).content.decode()
+    before = client.get(reverse("classification:overview"),
+                        {"start": "2026-10-01", "end": "2026-09-01"}).content.decode()
     garbled = client.get(reverse("classification:transition_customers"),
                          {"start": "yesterday", "end": "2026-09-01", "to": "strategic"})
     # then each page says what is wrong
