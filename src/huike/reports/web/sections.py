@@ -73,7 +73,7 @@ def funnel(user, filters: ReportFilters) -> list[Section]:
     for r in selectors.funnel(user=user, filters=filters):
         url = customers_url(filters, "created", **({"stage": "lost"} if r["stage"] == "lost"
                                                   else {"reached_stage": r["stage"]}))
-        rows.append({**r, "label": label_of("stage", r["stage"]), "_links": {"count": url, "conversion_rate": url}})
+        rows.append({**r, "label": label_of("stage", r["stage"]), "_links": {"count": url, "conversion_rate": url, "avg_days": url}})
     return [Section("funnel", _("Sales funnel"), "funnel",
                     [Column("label", _("Stage"), "text"), Column("count", _("Customers who reached it")),
                      Column("conversion_rate", _("Went on to the next stage"), "rate"),
