@@ -79,22 +79,33 @@ def compute(snap: Snapshot, t: Thresholds, as_of: dt.date, previous_model: dict 
     return Results(tier, klass, rel, r, f, m, segment, hashes, model_dict)
 
 
-def evidence(ft: FeatureTable, res: Results, i: int, run_id: int | None, as_of: dt.date,
-             klass_pending: bool, thresholds_id: int, stage_since) -> str:
-    """What the customer page and the API show: the inputs, so that every check can be re-stated in words."""
-    return json.dumps({
-        "run": run_id,
-        "thresholds": thresholds_id,
-        "as_of": as_of.isoformat(),
-        "stage_since": _iso_date(stage_since),
-        "features": {name: int(ft.columns[name][i]) for name in FEATURE_NAMES},
-        "value_tier": TIER_CODES[res.tier[i]] if res.tier[i] >= 0 else None,
-        "value_class": CLASS_CODES[res.klass[i]],
-        "value_class_pending": klass_pending,
-        "relationship_type": RELATIONSHIP_CODES[res.rel[i]],
-        "rfm": [int(res.r[i]), int(res.f[i]), int(res.m[i])] if res.r[i] else None,
-        "segment": int(res.segment[i]) or None,
-    }, separators=(",", ":"))
+class EvidenceRows:
+    """The stored evidence of the changed rows, formatted in bulk.
+
+    What the customer page and the API show are the inputs, so every check can be re-stated in words
+    later (evidence.explain). Columns become Python lists once; each row is one string template fill,
+    which keeps a first run over a million customers in seconds.
+    """
+
+    def __init__(self, ft: FeatureTable, res: Results, rows: np.ndarray, run_id: int | None, as_of: dt.date,
+                 thresholds_id: int, stage_since: np.ndarray):
+        self.features = np.column_stack([ft.columns[n].astype(np.int64) for n in FEATURE_NAMES])[rows].tolist()
+        self.tier, self.klass, self.rel = res.tier[rows].tolist(), res.klass[rows].tolist(), res.rel[rows].tolist()
+        self.rfm = np.column_stack([res.r, res.f, res.m])[rows].tolist()
+        self.segment = res.segment[rows].tolist()
+        self.stage_since = [json.dumps(_iso_date(v)) for v in stage_since[rows]]
+        keys = ",".join(f'"{n}":%d' for n in FEATURE_NAMES)
+        self.head = '{"run":%s,"thresholds":%d,"as_of":"%s",' % (json.dumps(run_id), thresholds_id, as_of.isoformat())
+        self.template = '"stage_since":%s,"features":{' + keys + '},"value_tier":%s,"value_class":"%s",' \
+            '"value_class_pending":%s,"relationship_type":"%s","rfm":%s,"segment":%s}'
+
+    def row(self, j: int, klass_pending: bool) -> str:
+        tier = self.tier[j]
+        r, f, m = self.rfm[j]
+        return self.head + self.template % (
+            self.stage_since[j], *self.features[j], f'"{TIER_CODES[tier]}"' if tier >= 0 else "null",
+            CLASS_CODES[self.klass[j]], "true" if klass_pending else "false", RELATIONSHIP_CODES[self.rel[j]],
+            f"[{r},{f},{m}]" if r else "null", self.segment[j] or "null")
 
 
 def _iso_date(value) -> str | None:

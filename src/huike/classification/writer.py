@@ -13,7 +13,7 @@ from huike.automation.services import reminders_create
 
 from .domain.rules import CLASS_CODES, RELATIONSHIP_CODES, TIER_CODES
 from .domain.thresholds import Thresholds
-from .engine import Results, evidence
+from .engine import EvidenceRows, Results
 from .features_sql import Snapshot
 from .models import Change, ChangeStatus, Strategy
 
@@ -34,36 +34,36 @@ def apply(*, snap: Snapshot, res: Results, run_id: int | None, as_of: dt.date, t
     now = timezone.now()
     rows, changes, reminders, pending_ids = [], [], [], []
     history_evidence = json.dumps({"run": run_id})
-    created = connection.ops.adapt_datetimefield_value(now)  # the engine's own text form on SQLite
-    for i in changed:
-        cid = int(ft.ids[i])
-        old = {k: cur[k][i] or "" for k in ("value_tier", "value_class", "relationship_type")}
-        new_tier = TIER_CODES[res.tier[i]] if res.tier[i] >= 0 else old["value_tier"]
-        new_rel = RELATIONSHIP_CODES[res.rel[i]]
-        computed_class = CLASS_CODES[res.klass[i]]
+    created_at = connection.ops.adapt_datetimefield_value(now)  # the engine's own text form on SQLite
+    ev = EvidenceRows(ft, res, changed, run_id, as_of, thresholds_id, cur["stage_changed_at"])
+    ids, hashes, owners = ft.ids[changed].tolist(), res.hashes[changed].tolist(), snap.owners[changed].tolist()
+    olds = [[v or "" for v in cur[k][changed]] for k in ("value_tier", "value_class", "relationship_type")]
+    for j, cid in enumerate(ids):
+        old_tier, old_class, old_rel = olds[0][j], olds[1][j], olds[2][j]
+        new_tier = TIER_CODES[ev.tier[j]] if ev.tier[j] >= 0 else old_tier
+        new_rel = RELATIONSHIP_CODES[ev.rel[j]]
+        computed_class = CLASS_CODES[ev.klass[j]]
         # A first value class takes effect at once; a later change waits for a manager.
-        pending = bool(old["value_class"]) and t.class_approval and computed_class != old["value_class"]
-        new_class = old["value_class"] if pending else computed_class
-        ev = evidence(ft, res, i, run_id, as_of, pending, thresholds_id, cur["stage_changed_at"][i])
-        rows.append((new_tier, new_class, new_rel, ev, int(res.r[i]) or None, int(res.f[i]) or None,
-                     int(res.m[i]) or None, int(res.segment[i]) or None, as_of, int(res.hashes[i]), cid))
-        for dim, before, after in (("value_tier", old["value_tier"], new_tier),
-                                   ("relationship_type", old["relationship_type"], new_rel),
-                                   ("value_class", old["value_class"], computed_class)):
+        pending = bool(old_class) and t.class_approval and computed_class != old_class
+        r, f, m = ev.rfm[j]
+        rows.append((new_tier, old_class if pending else computed_class, new_rel, ev.row(j, pending), r or None,
+                     f or None, m or None, ev.segment[j] or None, as_of, hashes[j], cid))
+        for dim, before, after in (("value_tier", old_tier, new_tier), ("relationship_type", old_rel, new_rel),
+                                   ("value_class", old_class, computed_class)):
             if before == after:
                 continue
             status = ChangeStatus.PENDING if (dim == "value_class" and pending) else ChangeStatus.APPLIED
-            changes.append((cid, dim, before, after, as_of, run_id, history_evidence, status, created))
+            changes.append((cid, dim, before, after, as_of, run_id, history_evidence, status, created_at))
             if status == ChangeStatus.PENDING:
                 pending_ids.append(cid)
             elif before and dim != "value_tier":
-                reminders += strategy_tasks(strategies.get((dim, after)), cid, int(snap.owners[i]), as_of, now)
+                reminders += strategy_tasks(strategies.get((dim, after)), cid, owners[j], as_of, now)
     _update_customers(rows)
     if pending_ids:
         _supersede_pending(pending_ids)
     _insert_history(changes)
-    created = reminders_create(reminders)
-    return {"changed": len(changed), "history": len(changes), "pending": len(pending_ids), "tasks": created}
+    tasks = reminders_create(reminders)
+    return {"changed": len(changed), "history": len(changes), "pending": len(pending_ids), "tasks": tasks}
 
 
 def strategy_tasks(strategy: Strategy | None, customer_id: int, owner_id: int, as_of: dt.date,

@@ -59,9 +59,12 @@ def _distributions(user) -> dict[str, dict]:
 def _revenue(user, as_of: dt.date) -> dict:
     months = services.current_thresholds().tier_window_months
     by_tier = {r["tier"]: r for r in selectors.tier_revenue_share(user=user, as_of=as_of, months=months)}
+    empty = {"amount": 0, "customers": 0, "share": 0.0}  # a tier without revenue still shows against its expectation
     rows = [{"key": key, "label": label("value_tier", key), "amount": money(int(r["amount"] * 100)),
              "customers": r["customers"], "pct": round(100 * r["share"], 1), "expected": EXPECTED_SHARE.get(key)}
-            for key in _ordered("value_tier", by_tier) for r in [by_tier[key]]]
+            for key in _ordered("value_tier", [*by_tier, *EXPECTED_SHARE]) for r in [by_tier.get(key, empty)]]
+    if not by_tier:
+        rows = []
     return {"rows": rows, "months": months, "as_of": as_of}
 
 

@@ -73,6 +73,8 @@ def test_manager_overview_shows_the_run_form_runs_revenue_share_and_segments(cli
     assert response.context["revenue"]["rows"][0]["key"] == "high"
     assert response.context["revenue"]["rows"][0]["pct"] == 100.0
     assert response.context["revenue"]["rows"][0]["expected"] == 80
+    assert [(r["key"], r["pct"], r["expected"]) for r in response.context["revenue"]["rows"][1:]] == [
+        ("medium", 0.0, 15), ("low", 0.0, 5)]
     assert len(response.context["segments"]) >= 1
 
 
