@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("huike.transactions.web.urls")),
     path("complaints/", include("huike.service.web.urls")),
     path("settings/system/", include("huike.configuration.web.urls")),
+    path("tasks/", include("huike.automation.web.urls")),
     path("classification/", include("huike.classification.web.urls")),
     path("reports/", include("huike.reports.web.urls")),
 ]
