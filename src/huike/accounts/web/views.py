@@ -17,6 +17,7 @@ from huike.core.errors import FieldErrors
 from huike.customers.selectors import customer_base, customer_list, overdue_customers
 from huike.followups.models import ReviewStatus
 from huike.followups.selectors import followup_list, review_queue
+from huike.reports.web.dashboard import dashboard_context
 
 from .forms import LoginForm
 
@@ -74,6 +75,7 @@ def dashboard(request):
         "late_list": list(customer_list(user=user, filters={"registered_late": True})[:10]) if reviewer else [],
         "scope_label": _scope_label(user),
     }
+    context.update(dashboard_context(user))
     return render(request, "dashboard.html", context)
 
 
