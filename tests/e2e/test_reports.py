@@ -27,6 +27,7 @@ def assert_charts_drawn(page) -> int:
     n = charts.count()
     for i in range(n):
         charts.nth(i).locator("canvas").wait_for()
+    page.wait_for_timeout(450)  # let the 300 ms entry animation finish before a screenshot
     return n
 
 

@@ -29,12 +29,13 @@
     var manyLabels = d.categories.length > 6;
     return {
       tooltip: { trigger: "axis" },
-      legend: d.series.length > 1 ? { bottom: 0 } : { show: false },
+      legend: d.series.length > 1 ? { type: "scroll", bottom: 0, itemGap: 16 } : { show: false },
       grid: { left: 8, right: 8, top: 24, bottom: d.series.length > 1 ? 40 : 8, containLabel: true },
       xAxis: { type: "category", data: d.categories, boundaryGap: type === "bar",
         axisLabel: { rotate: manyLabels || small ? 30 : 0, hideOverlap: true } },
       yAxis: kinds.slice(0, 2).map(function (k) {
-        return { type: "value", axisLabel: { formatter: fmt(k) }, splitLine: { show: k === kinds[0] } };
+        return { type: "value", axisLabel: { formatter: fmt(k) }, splitLine: { show: k === kinds[0] },
+          minInterval: k === "int" ? 1 : 0, max: k === "rate" ? 100 : null };
       }),
       series: d.series.map(function (s) {
         return { name: s.name, type: type, data: s.data, yAxisIndex: Math.min(kinds.indexOf(s.kind), 1),
