@@ -137,7 +137,8 @@ class Generator:
             created, stage = d.fields["created_at"], d.fields["stage"]
             histories.append((
                 records.followup_rows(rng, o.followups_per_customer, created, now),
-                records.order_rows(rng, o.orders_per_customer, stage, created, now),
+                records.profile_order_rows(rng, d.profile, now) if d.profile
+                else records.order_rows(rng, o.orders_per_customer, stage, created, now),
                 records.contract_rows(rng, o.contracts_per_customer, stage, created, now),
                 records.complaint_row(rng, created, now, deadlines) if rng.random() < o.complaint_rate else None,
             ))

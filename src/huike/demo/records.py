@@ -61,6 +61,9 @@ class Choices:
 class CustomerDraft:
     fields: dict
     tag_ids: list[int] = field(default_factory=list)
+    # "key_account": long, large and regular buyer; "steady": monthly mid-size orders; "": random history.
+    # Profiles make every class of R-5.3 appear in a demo book, as in a real one.
+    profile: str = ""
 
 
 def credit_check_char(first17: str) -> str:
@@ -130,7 +133,35 @@ def customer_draft(i: int, rng: random.Random, pools: Pools, choices: Choices, n
         "created_at": created, "updated_at": created,
     }
     tags = rng.sample(choices.tag_ids, k=min(len(choices.tag_ids), rng.choice([0, 0, 1, 1, 2])))
-    return CustomerDraft(fields, tags)
+    profile = ""
+    if stage == "closed" and not individual:
+        draw = rng.random()
+        if draw < 0.15:
+            profile = "key_account"
+            created = now - DAY * rng.randint(800, 1200)
+            fields["created_at"] = fields["updated_at"] = created
+            fields["first_contact_at"] = created - dt.timedelta(hours=rng.randint(0, 20))
+            fields["stage_changed_at"] = created + (now - created) * rng.random()
+            fields["registered_late"] = False
+            fields["core_business"] = fields["proactive_collaboration"] = True
+        elif draw < 0.45:
+            profile = "steady"
+    return CustomerDraft(fields, tags, profile)
+
+
+def profile_order_rows(rng: random.Random, profile: str, now: dt.datetime) -> list[dict]:
+    """Regular monthly orders: key accounts ≈ ¥100k a month for two years and more, steady buyers ≈ ¥8k."""
+    today = now.date()
+    months, low, high = (26, 80_000, 130_000) if profile == "key_account" else (13, 4_000, 12_000)
+    rows = []
+    for k in range(months):
+        day = today - DAY * (k * 30 + rng.randint(1, 20))
+        product, category, _low, _high = rng.choice(data.PRODUCTS)
+        amount = _money(rng, low, high)
+        rows.append({"date": day, "amount": amount, "product": product, "category": category,
+                     "due_date": day + DAY * 30, "paid_date": min(today, day + DAY * rng.randint(0, 25)),
+                     "paid_amount": amount, "created_at": now, "updated_at": now})
+    return rows
 
 
 def stage_chain(stage: str, created: dt.datetime, changed: dt.datetime) -> list[tuple[str, str, dt.datetime]]:

@@ -41,7 +41,17 @@ class Command(BaseCommand):
             orders_per_customer=opts["orders_per_customer"], followups_per_customer=opts["followups_per_customer"],
         )
         cast, stats = generate(options, progress=self._progress if opts["customers"] >= 5000 else None)
+        self._classify()
         self._report(cast, stats)
+
+    def _classify(self) -> None:
+        """Classify the new book at once, so the demo shows value tiers and relationship types with evidence."""
+        from huike.classification.models import Run
+        from huike.classification.services import run_execute, today
+
+        run = run_execute(Run.objects.create(as_of=today(), kind="manual").pk)
+        kinds = ", ".join(f"{k} {v}" for k, v in run.counts["relationship_type"].items())
+        self.stdout.write(f"Classified as of {run.as_of}: {kinds}.")
 
     def _progress(self, stats: Stats) -> None:
         self.stdout.write(f"  {stats.counts.get('customers', 0):>9,} customers, {stats.rows:>11,} rows, "
