@@ -6,7 +6,9 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from huike.accounts import policies
@@ -23,7 +25,7 @@ SORTS = {
     "expected_close": "expected_close_date",
 }
 BLANK = "-"  # a filter value meaning "not set"
-REPORT_FILTERS = ["ordered_from", "ordered_to", "followed_up", "complaint_urgency", "complaint_cause", "complaint_from",
+REPORT_FILTERS = ["ordered_from", "ordered_to", "closed_from", "closed_to", "followed_up", "complaint_urgency", "complaint_cause", "complaint_from",
                   "complaint_to", "complaint_any", "stage_changed_from", "stage_changed_to", "active_from",
                   "reached_stage"]
 FILTER_FIELDS = [
@@ -36,6 +38,28 @@ def normalize_query(text: str) -> str:
     return unicodedata.normalize("NFKC", text or "").strip().lower()
 
 
+def search_terms(q: str) -> list[str]:
+    """The query, plus its digits alone when it is a spaced or dashed number (138 1234 → 1381234)."""
+    digits = q.replace(" ", "").replace("-", "")
+    return [q, digits] if digits.isdigit() and digits != q else [q]
+
+
+def search_filter(q: str) -> Q:
+    """Substring search over search_text (name, contact, phone, email, code).
+
+    SQLite answers terms of 3+ characters from its trigram full-text index (migration 0004);
+    PostgreSQL's LIKE uses its trigram GIN index. Shorter terms scan the narrow covering index.
+    """
+    terms = search_terms(q)
+    if connection.vendor == "sqlite" and min(len(t) for t in terms) >= 3:
+        phrase = " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)
+        return Q(pk__in=RawSQL("SELECT rowid FROM customer_search WHERE customer_search MATCH %s", [phrase]))
+    combined = Q()
+    for t in terms:
+        combined |= Q(search_text__contains=t)
+    return combined
+
+
 def customer_base(user: User) -> QuerySet:
     return policies.scoped(user, Customer.objects.all()).select_related("owner", "owner__team")
 
@@ -46,11 +70,7 @@ def customer_list(*, user: User, filters: dict[str, Any] | None = None, search: 
     qs = customer_base(user)
     q = normalize_query(search)
     if q:
-        digits = q.replace(" ", "").replace("-", "")
-        terms = Q(search_text__contains=q)
-        if digits.isdigit() and digits != q:
-            terms |= Q(search_text__contains=digits)
-        qs = qs.filter(terms)
+        qs = qs.filter(search_filter(q))
     for field in FILTER_FIELDS:
         value = filters.get(field)
         if value == BLANK:
@@ -119,6 +139,9 @@ def report_filters(qs: QuerySet, filters: dict[str, Any]) -> QuerySet:
         _related(Complaint, filters, {"complaint_urgency": "urgency", "complaint_cause": "cause",
                                       "complaint_from": "received_at__date__gte",
                                       "complaint_to": "received_at__date__lte", "complaint_any": "pk__isnull"}),
+        _related(StageChange, {**filters, "to_closed": "closed" if filters.get("closed_from") or filters.get(
+            "closed_to") else None}, {"to_closed": "to_stage", "closed_from": "at__date__gte",
+                                      "closed_to": "at__date__lte"}),
         Q(Exists(FollowUp.objects.filter(customer_id=OuterRef("pk")))) if filters.get("followed_up") else None,
     ]
     for q in related:

@@ -31,7 +31,8 @@ def test_sales_this_month_and_charts_per_role(book):
     make_order(book.c5, org.rb1, date=today, amount=Decimal("700.00"))
     make_order(book.c2, org.ra1, date=today.replace(day=1) - dt.timedelta(days=1), amount=Decimal("10.00"))
     # then each role sees its own scope
-    expected = {"ra1": ("150.00", 2, 1), "ra2": ("0.00", 0, 0), "ma": ("150.00", 2, 1), "admin": ("850.00", 3, 2)}
+    # (nobody closed a customer this month: the closing moves of the book are in the first half of 2026)
+    expected = {"ra1": ("150.00", 2, 0), "ra2": ("0.00", 0, 0), "ma": ("150.00", 2, 0), "admin": ("850.00", 3, 0)}
     for role, (amount, orders, customers) in expected.items():
         context = dashboard(getattr(org, role)).context
         month = context["sales_month"]

@@ -92,7 +92,8 @@ def test_every_number_links_to_the_customers_behind_it(book):
     assert [_list_count(client, funnel[s]["_links"]["count"]) for s in ("potential", "intent", "closed", "lost")] \
         == [5, 4, 2, 1]
     sales_owner = by_id["sales-owner"].rows[0]
-    assert _list_count(client, sales_owner["_links"]["customers"]) == sales_owner["customers"] == 2
+    assert _list_count(client, sales_owner["_links"]["customers"]) == sales_owner["customers"] == 1
+    assert _list_count(client, sales_owner["_links"]["orders"]) == 2  # c1 and c2 ordered in the period
     followups = by_id["followups"].total
     assert _list_count(client, followups["_links"]["overdue"]) == followups["overdue"] == 2
     assert _list_count(client, followups["_links"]["responded"]) == 4
@@ -133,8 +134,8 @@ def test_xlsx_export_has_a_sheet_per_table_with_numbers_and_the_callers_rows(boo
     book_ = load_workbook(io.BytesIO(response.content))
     assert book_.sheetnames == ["Sales by owner", "Sales by month"]
     sheet = book_["Sales by owner"]
-    assert [c.value for c in sheet[1]] == ["Owner", "Amount", "Orders", "Customers with orders"]
-    assert [c.value for c in sheet[2]] == ["李销售", 3500.5, 3, 2]
+    assert [c.value for c in sheet[1]] == ["Owner", "Amount", "Orders", "Closed customers"]
+    assert [c.value for c in sheet[2]] == ["李销售", 3500.5, 3, 1]
     assert sheet.max_row == 3  # ra1's row and the total; nobody else's
     assert AuditEntry.objects.filter(action="export", actor=org.ra1).count() == 1
 

@@ -33,20 +33,22 @@ def test_distribution_counts_customers_created_in_the_period_per_role(book):
 def test_sales_by_owner_and_month_per_role(book):
     org = book.org
     ra1, rb1 = str(org.ra1.pk), str(org.rb1.pk)
-    # c1 1000.00 + 2000.00, c2 500.50 (ra1); c5 3000.00 (rb1); c6 and c7 orders fall outside the period
+    # c1 1000.00 + 2000.00, c2 500.50 (ra1); c5 3000.00 (rb1); c6 and c7 orders fall outside the period;
+    # closed in the period: c1 on 2026-02-09 (ra1), c5 on 2026-05-07 (rb1)
     assert selectors.sales(user=org.admin, by="owner", filters=f()) == [
-        {"key": ra1, "label": "李销售", "amount": "3500.50", "orders": 3, "customers": 2},
+        {"key": ra1, "label": "李销售", "amount": "3500.50", "orders": 3, "customers": 1},
         {"key": rb1, "label": "陈销售", "amount": "3000.00", "orders": 1, "customers": 1}]
     assert selectors.sales(user=org.admin, by="month", filters=f()) == [
-        {"key": "2026-01", "label": "2026-01", "amount": "1000.00", "orders": 1, "customers": 1},
-        {"key": "2026-03", "label": "2026-03", "amount": "2500.50", "orders": 2, "customers": 2},
+        {"key": "2026-01", "label": "2026-01", "amount": "1000.00", "orders": 1, "customers": 0},
+        {"key": "2026-02", "label": "2026-02", "amount": "0.00", "orders": 0, "customers": 1},
+        {"key": "2026-03", "label": "2026-03", "amount": "2500.50", "orders": 2, "customers": 0},
         {"key": "2026-05", "label": "2026-05", "amount": "3000.00", "orders": 1, "customers": 1}]
     assert [r["key"] for r in selectors.sales(user=org.ma, by="owner", filters=f())] == [ra1]
     assert [r["amount"] for r in selectors.sales(user=org.mb, by="month", filters=f())] == ["3000.00"]
     assert selectors.sales(user=org.ra2, by="owner", filters=f()) == []
-    # the whole history for the admin: 7 orders, 9100.50
+    # the whole history for the admin: 6 orders in 5 months, plus February when c1 closed
     rows = selectors.sales(user=org.admin, by="month", filters=ReportFilters())
-    assert (len(rows), sum(r["orders"] for r in rows)) == (5, 6)
+    assert (len(rows), sum(r["orders"] for r in rows), sum(r["customers"] for r in rows)) == (6, 6, 2)
 
 
 def test_funnel_reached_stages_conversion_and_days_per_role(book):

@@ -1,6 +1,8 @@
 """One builder per report of R-10: the selectors' rows turned into sections (chart + table + links)."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -33,21 +35,22 @@ def _sales_rows(user, filters, by):
     for r in selectors.sales(user=user, by=by, filters=filters):
         scope = for_owner(filters, r["key"]) if by == "owner" else month_bounds(filters, r["key"])
         url = customers_url(scope, "ordered")
-        rows.append({**r, "amount": r["amount"], "_links": {k: url for k in ("amount", "orders", "customers")}})
+        rows.append({**r, "_links": {"amount": url, "orders": url, "customers": customers_url(scope, "closed")}})
     return rows
 
 
 def sales(user, filters: ReportFilters) -> list[Section]:
     columns = [Column("amount", _("Amount"), "money"), Column("orders", _("Orders")),
-               Column("customers", _("Customers with orders"))]
+               Column("customers", _("Closed customers"))]
     out = []
     for by, title, head in (("owner", _("Sales by owner"), _("Owner")), ("month", _("Sales by month"), _("Month"))):
         rows = _sales_rows(user, filters, by)
         url = customers_url(filters, "ordered")
-        total = {"label": _("Total"), "amount": f"{sum(float(r['amount']) for r in rows):.2f}",
-                 "orders": sum(r["orders"] for r in rows), "_links": {"amount": url, "orders": url}}
+        total = {"label": _("Total"), "amount": str(sum(Decimal(r["amount"]) for r in rows)),
+                 "orders": sum(r["orders"] for r in rows), "customers": sum(r["customers"] for r in rows),
+                 "_links": {"amount": url, "orders": url, "customers": customers_url(filters, "closed")}}
         out.append(Section(f"sales-{by}", title, "bar", [Column("label", head, "text"), *columns], rows,
-                           ["amount"], total, _("Orders dated in the period; customers are counted once per row.")))
+                           ["amount"], total, _("Orders dated in the period; closed customers: moved to the closed stage in the period.")))
     return out
 
 
