@@ -162,7 +162,12 @@ class Customer(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["owner", "-created_at"]),
+            # The list's covering indexes over live customers: counts, scopes, filters and the default order
+            # are answered from these narrow entries instead of the wide rows (R-2.5 at 100,000+ customers).
+            models.Index(fields=["-created_at", "-id", "owner", "stage", "intent", "industry", "deleted_at",
+                                 "search_text"], condition=Q(deleted_at__isnull=True), name="customer_live_list"),
+            models.Index(fields=["owner", "deleted_at", "-created_at"], condition=Q(deleted_at__isnull=True),
+                         name="customer_live_owner"),
             models.Index(fields=["stage", "-created_at"]),
             models.Index(fields=["intent", "-created_at"]),
             models.Index(fields=["industry", "-created_at"]),

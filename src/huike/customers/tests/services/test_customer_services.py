@@ -176,3 +176,18 @@ def test_search_text_finds_name_contact_phone_code_and_email(org):
     make_customer(org.ra1, name="别的公司")
     for term in ["蓝海", "王敏", "1381234", "138 1234 5678", "+86138", c.code.lower(), c.code, "LANHAI"]:
         assert list(customer_list(user=org.ra1, search=term).values_list("pk", flat=True)) == [c.pk], term
+
+
+def test_search_follows_renames_and_short_terms_still_match(org):
+    # given a customer found by its old name
+    c = make_customer(org.ra1, name="杭州蓝海物流有限公司")
+    assert [x.pk for x in customer_list(user=org.ra1, search="蓝海物流")] == [c.pk]
+    # when it is renamed, then the search index follows the write
+    customer_update(actor=org.ra1, customer=c, data={"name": "杭州远洋物流有限公司"})
+    assert list(customer_list(user=org.ra1, search="蓝海物流")) == []
+    assert [x.pk for x in customer_list(user=org.ra1, search="远洋物流")] == [c.pk]
+    # two-character terms (below the trigram length) are still found
+    assert [x.pk for x in customer_list(user=org.ra1, search="远洋")] == [c.pk]
+    # a deleted customer leaves every search
+    customer_delete(actor=org.admin, customer=c)
+    assert list(customer_list(user=org.admin, search="远洋物流")) == []
