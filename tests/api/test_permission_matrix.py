@@ -65,6 +65,8 @@ EXPECTED: dict[tuple[str, str], dict[str, tuple[int, int, int]]] = {
     ("classification-approvals", "POST"): table(every(403), every(200), every(200)),
     ("classification-transitions", "GET"): OPEN_READ,
     ("report-distribution", "GET"): OPEN_READ,
+    ("report-sales", "GET"): OPEN_READ,
+    ("report-funnel", "GET"): OPEN_READ,
     ("reminder-list", "GET"): OPEN_READ,
 }
 # Routes that take no record and answer the same whoever owns what: (query string, body).
@@ -74,6 +76,8 @@ PLAIN_ROUTES = {
     "classification-approvals": ("", {"ids": [999999], "approve": True}),
     "classification-transitions": ("?start=2024-01-01&end=2024-12-31", None),
     "report-distribution": ("?by=industry", None),
+    "report-sales": ("?by=owner", None),
+    "report-funnel": ("", None),
     "reminder-list": ("", None),
 }
 # Successful writes that may legitimately change nothing (unknown ids are ignored).

@@ -14,3 +14,21 @@ class OwnerDaySales(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["owner_id", "day"], name="reports_owner_day_unique")]
         indexes = [models.Index(fields=["day", "owner_id"], name="reports_day_owner_idx")]
+
+
+class CustomerFact(models.Model):
+    """Per customer: the furthest funnel stage recorded, the days spent in each stage (sum and number of
+    completed stays) and the first follow-up time; recomputed for one customer by triggers on its stage moves
+    and follow-ups (facts.py), so the funnel and follow-up reports read one narrow row per customer."""
+
+    customer_id = models.BigIntegerField(primary_key=True)
+    reached = models.SmallIntegerField(default=0)  # 0 potential, 1 intent, 2 closed
+    potential_days = models.FloatField(null=True)
+    potential_stays = models.IntegerField(default=0)
+    intent_days = models.FloatField(null=True)
+    intent_stays = models.IntegerField(default=0)
+    closed_days = models.FloatField(null=True)
+    closed_stays = models.IntegerField(default=0)
+    lost_days = models.FloatField(null=True)
+    lost_stays = models.IntegerField(default=0)
+    first_followup_at = models.DateTimeField(null=True)

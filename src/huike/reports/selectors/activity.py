@@ -27,13 +27,13 @@ def followup_efficiency(*, user: User, filters: ReportFilters) -> dict:
     customers closed; plus the customers overdue for a follow-up now (not period-bound)."""
     base_sql, params = subquery(cohort(user, filters).order_by().values("id", "owner_id", "intent", "stage",
                                                                         "first_contact_at", "created_at"))
-    first = "(SELECT MIN(f.occurred_at) FROM followups_followup f WHERE f.customer_id = c.id)"
     rows = fetch(
         f"SELECT t.owner_id, COUNT(*), COUNT(t.first_at), SUM({hours_between('t.first_at', 't.since')}), "
         "SUM(CASE WHEN t.intent = 'high' THEN 1 ELSE 0 END), "
         "SUM(CASE WHEN t.intent = 'high' AND t.stage = 'closed' THEN 1 ELSE 0 END) "
-        f"FROM (SELECT c.owner_id, c.intent, c.stage, COALESCE(c.first_contact_at, c.created_at) AS since, "
-        f"{first} AS first_at FROM ({base_sql}) c) t GROUP BY t.owner_id", params)
+        "FROM (SELECT c.owner_id, c.intent, c.stage, COALESCE(c.first_contact_at, c.created_at) AS since, "
+        f"f.first_followup_at AS first_at FROM ({base_sql}) c "
+        "LEFT JOIN reports_customerfact f ON f.customer_id = c.id) t GROUP BY t.owner_id", params)
     overdue = dict(
         Customer.objects.filter(customer_q(user, filters), next_followup_at__lt=timezone.now())
         .exclude(stage="lost", next_followup_reason="").order_by().values_list("owner_id").annotate(n=Count("id")))

@@ -8,11 +8,12 @@ from huike.accounts.models import User
 from huike.customers.models import Customer
 
 from ..filters import ReportFilters, customer_q, period_q
-from ._sql import days_between, fetch, ratio, subquery
+from ._sql import fetch, ratio, subquery
 
 DISTRIBUTION_KEYS = ("industry", "province", "intent", "stage", "value_tier", "value_class", "relationship_type",
                      "source", "segment")
 FUNNEL = ("potential", "intent", "closed")  # the way forward; "lost" leaves it from any stage
+STAGES = (*FUNNEL, "lost")
 
 
 def cohort(user: User, filters: ReportFilters):
@@ -47,21 +48,16 @@ def funnel(*, user: User, filters: ReportFilters) -> list[dict]:
     for "lost", the customers lost now. conversion_rate: the share of those that reached the next stage
     (null for the last). avg_days: the average completed stay in the stage, from the stage moves.
     """
-    base_sql, params = subquery(cohort(user, filters).order_by().values("id", "stage", "created_at"))
-    reached = []
-    for i, stage in enumerate(FUNNEL[1:], start=1):
-        later = ", ".join(f"'{s}'" for s in FUNNEL[i:])
-        reached.append(
-            f"SUM(CASE WHEN c.stage IN ({later}) THEN 1 WHEN EXISTS (SELECT 1 FROM customers_stagechange sc "
-            f"WHERE sc.customer_id = c.id AND sc.to_stage IN ({later})) THEN 1 ELSE 0 END)")
-    counts = fetch(f"SELECT COUNT(*), {', '.join(reached)}, SUM(CASE WHEN c.stage = 'lost' THEN 1 ELSE 0 END) "
-                   f"FROM ({base_sql}) c", params)[0]
-    counts = [int(v or 0) for v in counts]
-    stays = dict(fetch(
-        f"SELECT t.from_stage, AVG({days_between('t.at', 't.entered')}) FROM ("
-        " SELECT sc.from_stage, sc.at, COALESCE(LAG(sc.at) OVER (PARTITION BY sc.customer_id ORDER BY sc.at, sc.id),"
-        f" c.created_at) AS entered FROM customers_stagechange sc JOIN ({base_sql}) c ON c.id = sc.customer_id"
-        ") t WHERE t.from_stage <> '' GROUP BY t.from_stage", params))
+    base_sql, params = subquery(cohort(user, filters).order_by().values("id", "stage"))
+    reached = [f"SUM(CASE WHEN c.stage IN ({', '.join(repr(s) for s in FUNNEL[i:])}) OR f.reached >= {i} "
+               "THEN 1 ELSE 0 END)" for i in range(1, len(FUNNEL))]
+    stays = [f"SUM(f.{s}_days), SUM(f.{s}_stays)" for s in STAGES]
+    row = fetch(f"SELECT COUNT(*), {', '.join(reached)}, SUM(CASE WHEN c.stage = 'lost' THEN 1 ELSE 0 END), "
+                f"{', '.join(stays)} FROM ({base_sql}) c LEFT JOIN reports_customerfact f ON f.customer_id = c.id",
+                params)[0]
+    counts = [int(v or 0) for v in row[:len(FUNNEL) + 1]]
+    sums = row[len(FUNNEL) + 1:]
+    stays = {s: (sums[2 * i] / sums[2 * i + 1] if sums[2 * i + 1] else None) for i, s in enumerate(STAGES)}
     rows = []
     for i, stage in enumerate(FUNNEL):
         nxt = counts[i + 1] if i + 1 < len(FUNNEL) else None

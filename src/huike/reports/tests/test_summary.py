@@ -50,3 +50,28 @@ def test_summary_follows_order_writes_reassignment_and_soft_delete(org):
 def test_summary_equals_a_rebuild_from_the_orders(book):
     before = kept()
     assert len(before) == 6 and before == rebuilt()
+
+
+def facts():
+    from huike.reports.models import CustomerFact
+
+    return sorted(CustomerFact.objects.values_list("customer_id", "reached", "potential_days", "potential_stays",
+                                                   "intent_days", "intent_stays", "lost_stays", "first_followup_at"))
+
+
+def test_customer_facts_follow_stage_moves_and_follow_ups_and_equal_a_rebuild(book):
+    from huike.followups.models import FollowUp
+    from huike.reports import facts as customer_facts
+    from huike.reports.models import CustomerFact
+
+    # c3: potential 3 days, intent 27 days, then lost; first follow-up 2026-03-01 11:00
+    c3 = CustomerFact.objects.get(customer_id=book.c3.pk)
+    assert (c3.reached, round(c3.potential_days, 3), c3.potential_stays, round(c3.intent_days, 3), c3.intent_stays,
+            c3.lost_stays) == (1, 3.0, 1, 27.0, 1, 0)
+    assert c3.first_followup_at.isoformat() == "2026-03-01T03:00:00+00:00"
+    # deleting c1's first follow-up moves its first follow-up to the next one (2026-01-15 10:00 local)
+    FollowUp.objects.filter(customer=book.c1).order_by("occurred_at").first().delete()
+    assert CustomerFact.objects.get(customer_id=book.c1.pk).first_followup_at.isoformat() == "2026-01-15T02:00:00+00:00"
+    kept_by_triggers = facts()
+    customer_facts.rebuild(connection)
+    assert facts() == kept_by_triggers and len(kept_by_triggers) == 7

@@ -1,0 +1,110 @@
+"""CustomerFact rows, kept by database triggers on stage moves, follow-ups and customer deletion.
+
+One statement recomputes a customer's facts from its few stage moves and follow-ups (the same statement,
+without the customer condition, rebuilds them all after a bulk load); the triggers run it for the customer
+a write touched, in the same transaction, on PostgreSQL and SQLite alike.
+"""
+from __future__ import annotations
+
+STAGES = ("potential", "intent", "closed", "lost")
+T = "reports_customerfact"
+COLUMNS = ["customer_id", "reached", *[f"{s}_{k}" for s in STAGES for k in ("days", "stays")], "first_followup_at"]
+
+
+def _days(vendor: str, later: str, earlier: str) -> str:
+    if vendor == "postgresql":
+        return f"(EXTRACT(EPOCH FROM ({later} - {earlier})) / 86400.0)"
+    return f"(julianday({later}) - julianday({earlier}))"
+
+
+def recompute_sql(vendor: str, customer: str | None) -> str:
+    """INSERT … SELECT of the facts of `customer` (an SQL expression), or of every customer when None."""
+    only = (lambda col: f" WHERE {col} = {customer}") if customer else (lambda col: "")
+    rank = "CASE w.to_stage WHEN 'intent' THEN 1 WHEN 'closed' THEN 2 ELSE 0 END"
+    per_stage = ", ".join(
+        f"SUM(CASE WHEN w.from_stage = '{s}' THEN w.days END) AS {s}_days, "
+        f"SUM(CASE WHEN w.from_stage = '{s}' THEN 1 ELSE 0 END) AS {s}_stays" for s in STAGES)
+    moves = (
+        f"SELECT sc.customer_id, sc.from_stage, sc.to_stage, "
+        f"{_days(vendor, 'sc.at', 'COALESCE(LAG(sc.at) OVER (PARTITION BY sc.customer_id ORDER BY sc.at, sc.id), c2.created_at)')}"
+        f" AS days FROM customers_stagechange sc JOIN customers_customer c2 ON c2.id = sc.customer_id"
+        f"{only('sc.customer_id')}")
+    stays = f"SELECT w.customer_id, MAX({rank}) AS reached, {per_stage} FROM ({moves}) w GROUP BY w.customer_id"
+    first = f"SELECT f.customer_id, MIN(f.occurred_at) AS first_at FROM followups_followup f{only('f.customer_id')} " \
+            "GROUP BY f.customer_id"
+    values = ", ".join(["c.id", "COALESCE(s.reached, 0)",
+                        *[f"s.{s}_days, COALESCE(s.{s}_stays, 0)" for s in STAGES], "ff.first_at"])
+    where = f" WHERE c.id = {customer}" if customer else " WHERE 1 = 1"
+    return (f"INSERT INTO {T} ({', '.join(COLUMNS)}) SELECT {values} FROM customers_customer c "
+            f"LEFT JOIN ({stays}) s ON s.customer_id = c.id LEFT JOIN ({first}) ff ON ff.customer_id = c.id{where}")
+
+
+def upsert_sql(vendor: str, customer: str) -> str:
+    updates = ", ".join(f"{c} = excluded.{c}" for c in COLUMNS[1:])
+    return f"{recompute_sql(vendor, customer)} ON CONFLICT (customer_id) DO UPDATE SET {updates};"
+
+
+def _postgres() -> list[str]:
+    body = upsert_sql("postgresql", "cid")
+    return [
+        f"""CREATE OR REPLACE FUNCTION reports_customer_fact() RETURNS trigger AS $$
+DECLARE cid bigint;
+BEGIN
+  IF TG_TABLE_NAME = 'customers_customer' THEN
+    DELETE FROM {T} WHERE customer_id = OLD.id; RETURN NULL;
+  END IF;
+  IF TG_OP IN ('UPDATE', 'DELETE') THEN cid := OLD.customer_id; {body} END IF;
+  IF TG_OP IN ('UPDATE', 'INSERT') THEN cid := NEW.customer_id; {body} END IF;
+  RETURN NULL;
+END $$ LANGUAGE plpgsql""",
+        "CREATE TRIGGER reports_stagechange_fact AFTER INSERT OR DELETE OR UPDATE OF customer_id, from_stage, "
+        "to_stage, at ON customers_stagechange FOR EACH ROW EXECUTE FUNCTION reports_customer_fact()",
+        "CREATE TRIGGER reports_followup_fact AFTER INSERT OR DELETE OR UPDATE OF customer_id, occurred_at "
+        "ON followups_followup FOR EACH ROW EXECUTE FUNCTION reports_customer_fact()",
+        "CREATE TRIGGER reports_customer_fact_gone AFTER DELETE ON customers_customer "
+        "FOR EACH ROW EXECUTE FUNCTION reports_customer_fact()",
+    ]
+
+
+POSTGRES_DROP = ["DROP TRIGGER IF EXISTS reports_stagechange_fact ON customers_stagechange",
+                 "DROP TRIGGER IF EXISTS reports_followup_fact ON followups_followup",
+                 "DROP TRIGGER IF EXISTS reports_customer_fact_gone ON customers_customer"]
+
+
+def _sqlite() -> list[str]:
+    out = []
+    for table, name, cols in (("customers_stagechange", "stagechange", "customer_id, from_stage, to_stage, at"),
+                              ("followups_followup", "followup", "customer_id, occurred_at")):
+        out += [
+            f"CREATE TRIGGER reports_{name}_fact_ins AFTER INSERT ON {table} BEGIN "
+            f"{upsert_sql('sqlite', 'NEW.customer_id')} END",
+            f"CREATE TRIGGER reports_{name}_fact_del AFTER DELETE ON {table} BEGIN "
+            f"{upsert_sql('sqlite', 'OLD.customer_id')} END",
+            f"CREATE TRIGGER reports_{name}_fact_upd AFTER UPDATE OF {cols} ON {table} BEGIN "
+            f"{upsert_sql('sqlite', 'OLD.customer_id')} {upsert_sql('sqlite', 'NEW.customer_id')} END",
+        ]
+    out.append(f"CREATE TRIGGER reports_customer_fact_gone AFTER DELETE ON customers_customer BEGIN "
+               f"DELETE FROM {T} WHERE customer_id = OLD.id; END")
+    return out
+
+
+SQLITE_DROP = [f"DROP TRIGGER IF EXISTS reports_{n}_fact_{op}" for n in ("stagechange", "followup")
+               for op in ("ins", "del", "upd")] + ["DROP TRIGGER IF EXISTS reports_customer_fact_gone"]
+
+
+def _run(connection, statements) -> None:
+    with connection.cursor() as cur:
+        for sql in statements:
+            cur.execute(sql)
+
+
+def create_triggers(connection) -> None:
+    _run(connection, _postgres() if connection.vendor == "postgresql" else _sqlite())
+
+
+def drop_triggers(connection) -> None:
+    _run(connection, POSTGRES_DROP if connection.vendor == "postgresql" else SQLITE_DROP)
+
+
+def rebuild(connection) -> None:
+    _run(connection, [f"DELETE FROM {T}", recompute_sql(connection.vendor, None)])
