@@ -115,3 +115,26 @@ def explain(classification: dict[str, Any]) -> dict[str, Any]:
         "rfm": classification.get("rfm"),
         "segment": classification.get("segment"),
     }
+
+
+_CACHE: dict[tuple, dict[str, Any]] = {}
+_CACHE_SIZE = 20_000
+
+
+def explain_customer(customer) -> dict[str, Any]:
+    """explain() for a customer, remembered per evidence fingerprint and language (lists show 50 at once).
+
+    The fingerprint covers the inputs and results; the as-of date, threshold set and pending flag
+    complete what explain() reads, so equal keys give equal words.
+    """
+    data = customer.classification
+    if not data or not customer.classification_hash:
+        return explain(data)
+    key = (customer.classification_hash, data.get("as_of"), data.get("thresholds"), data.get("run"),
+           data.get("value_class_pending"), get_language())
+    words = _CACHE.get(key)
+    if words is None:
+        if len(_CACHE) >= _CACHE_SIZE:
+            _CACHE.clear()
+        words = _CACHE[key] = explain(data)
+    return words

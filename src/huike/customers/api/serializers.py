@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from huike.accounts.models import User
 from huike.audit.models import AuditEntry
-from huike.classification.evidence import explain
+from huike.classification.evidence import explain_customer
 from huike.core.api_serializers import StrictInputMixin
 from huike.customers.models import Customer
 from huike.customers.services import EDITABLE_FIELDS
@@ -45,7 +45,7 @@ class CustomerOutput(serializers.ModelSerializer):
 
     @extend_schema_field(OpenApiTypes.OBJECT)
     def get_classification(self, customer: Customer) -> dict:
-        return explain(customer.classification)
+        return explain_customer(customer)
 
 
 class SimilarCustomer(serializers.Serializer):
