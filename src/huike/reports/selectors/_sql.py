@@ -10,8 +10,11 @@ def days_between(later: str, earlier: str) -> str:
     return f"(julianday({later}) - julianday({earlier}))"
 
 
-def hours_between(later: str, earlier: str) -> str:
-    return f"({days_between(later, earlier)} * 24.0)"
+def hours_sum(later: str, earlier: str) -> str:
+    """SUM of the hours between two columns; PostgreSQL adds the intervals first (one conversion, not one per row)."""
+    if connection.vendor == "postgresql":
+        return f"(EXTRACT(EPOCH FROM SUM({later} - {earlier})) / 3600.0)"
+    return f"(SUM(julianday({later}) - julianday({earlier})) * 24.0)"
 
 
 def fetch(sql: str, params) -> list[tuple]:

@@ -9,7 +9,7 @@ from huike.customers.models import Customer
 from huike.service.models import Complaint, Urgency
 
 from ..filters import ReportFilters, customer_q, period_q
-from ._sql import fetch, hours_between, ratio, subquery
+from ._sql import fetch, hours_sum, ratio, subquery
 from .book import cohort
 
 
@@ -28,7 +28,7 @@ def followup_efficiency(*, user: User, filters: ReportFilters) -> dict:
     base_sql, params = subquery(cohort(user, filters).order_by().values("id", "owner_id", "intent", "stage",
                                                                         "first_contact_at", "created_at"))
     rows = fetch(
-        f"SELECT t.owner_id, COUNT(*), COUNT(t.first_at), SUM({hours_between('t.first_at', 't.since')}), "
+        f"SELECT t.owner_id, COUNT(*), COUNT(t.first_at), {hours_sum('t.first_at', 't.since')}, "
         "SUM(CASE WHEN t.intent = 'high' THEN 1 ELSE 0 END), "
         "SUM(CASE WHEN t.intent = 'high' AND t.stage = 'closed' THEN 1 ELSE 0 END) "
         "FROM (SELECT c.owner_id, c.intent, c.stage, COALESCE(c.first_contact_at, c.created_at) AS since, "
@@ -36,7 +36,7 @@ def followup_efficiency(*, user: User, filters: ReportFilters) -> dict:
         "LEFT JOIN reports_customerfact f ON f.customer_id = c.id) t GROUP BY t.owner_id", params)
     overdue = dict(
         Customer.objects.filter(customer_q(user, filters), next_followup_at__lt=timezone.now())
-        .exclude(stage="lost", next_followup_reason="").order_by().values_list("owner_id").annotate(n=Count("id")))
+        .exclude(stage="lost", next_followup_reason="").order_by().values_list("owner_id").annotate(n=Count("*")))
     by_owner = {r[0]: r for r in rows}
     names = _owner_names({*by_owner, *overdue})
     out = []

@@ -25,7 +25,7 @@ def distribution(*, user: User, by: str, filters: ReportFilters | None = None) -
     """[{key, count}] of the user's visible customers grouped by one field, largest first; '' = not set."""
     if by not in DISTRIBUTION_KEYS:
         raise ValueError(by)
-    rows = cohort(user, filters or ReportFilters()).values(by).annotate(count=Count("id")).order_by("-count", by)
+    rows = cohort(user, filters or ReportFilters()).values(by).annotate(count=Count("*")).order_by("-count", by)
     return [{"key": "" if r[by] is None else str(r[by]), "count": r["count"]} for r in rows]
 
 

@@ -32,13 +32,16 @@ def _owner_rows(user: User, filters: ReportFilters):
     return qs.filter(period_q("day", filters, dates=True))
 
 
-def sales(*, user: User, by: str, filters: ReportFilters) -> list[dict]:
+def sales(*, user: User, by: str, filters: ReportFilters, closed_customers: bool = True) -> list[dict]:
     """[{key, label, amount, orders, customers}] by owner (key = the owner's id; largest amount first) or by
-    month (key = YYYY-MM, in order): the orders dated within the period, and the customers closed in it."""
+    month (key = YYYY-MM, in order): the orders dated within the period, and the customers closed in it
+    (left at 0 with closed_customers=False, for a chart that shows amounts only)."""
     if by not in SALES_KEYS:
         raise ValueError(by)
     closed = StageChange.objects.filter(customer_q(user, filters, "customer__"), period_q("at", filters),
                                         to_stage="closed")
+    if not closed_customers:
+        closed = closed.none()
     if by == "owner":
         money = _owner_rows(user, filters).values(key=F("owner_id"))
         closed = closed.values(key=F("customer__owner_id"))

@@ -24,7 +24,9 @@ def dashboard_context(user) -> dict:
     """Sales this month, sales per month over the last six months, the customers by stage."""
     today = timezone.localdate()
     recent = ReportFilters(period_start=_months_back(today, MONTHS - 1), period_end=today)
-    months = {r["key"]: r for r in selectors.sales(user=user, by="month", filters=recent)}
+    months = {r["key"]: r for r in selectors.sales(user=user, by="month", filters=recent, closed_customers=False)}
+    month_start = ReportFilters(period_start=today.replace(day=1), period_end=today)
+    closed_now = sum(r["customers"] for r in selectors.sales(user=user, by="month", filters=month_start))
     keys = [_months_back(today, n).strftime("%Y-%m") for n in range(MONTHS - 1, -1, -1)]
     zero = {"amount": "0.00", "orders": 0, "customers": 0}
     sales_rows = [{"label": k, **{f: months.get(k, zero)[f] for f in zero},
@@ -40,5 +42,5 @@ def dashboard_context(user) -> dict:
                 [Column("label", _("Stage"), "text"), Column("count", _("Customers"))], stages, ["count"]),
     ]
     return {"sales_month": {"amount": Decimal(this_month["amount"]), "orders": this_month["orders"],
-                            "customers": this_month["customers"], "url": this_month["_links"]["amount"]},
+                            "customers": closed_now, "url": this_month["_links"]["amount"]},
             "dash_charts": [c.chart_data() for c in charts], "dash_sections": charts}
