@@ -40,12 +40,15 @@ def reltime(value: dt.datetime | None) -> str:
     past, span = seconds < 0, abs(seconds)
     if span < 60:
         return _("just now")
-    for size, singular, plural in (
-        (86400, "%(n)d day", "%(n)d days"), (3600, "%(n)d hour", "%(n)d hours"), (60, "%(n)d minute", "%(n)d minutes"),
+    # Literal ngettext calls, so that makemessages extracts the units.
+    for size, words in (
+        (86400, lambda n: ngettext("%(n)d day", "%(n)d days", n)),
+        (3600, lambda n: ngettext("%(n)d hour", "%(n)d hours", n)),
+        (60, lambda n: ngettext("%(n)d minute", "%(n)d minutes", n)),
     ):
         if span >= size:
             n = int(span // size)
-            amount = ngettext(singular, plural, n) % {"n": n}
+            amount = words(n) % {"n": n}
             return (_("%(time)s ago") if past else _("in %(time)s")) % {"time": amount}
     return ""
 
