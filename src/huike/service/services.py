@@ -16,7 +16,7 @@ from huike.core.validation import unknown_fields
 from huike.classification.reclassify import reclassify_on_commit
 from huike.customers.models import Customer
 
-from .domain.deadlines import complaint_deadlines
+from .domain.deadlines import DEFAULT_DEADLINES, complaint_deadlines
 from .models import Channel, Complaint, ComplaintDeadline, ComplaintStatus, Urgency
 
 EDITABLE = ["urgency", "channel", "description", "received_at", "status", "cause", "resolution", "negative"]
@@ -24,7 +24,9 @@ AUDITED = [*EDITABLE, "response_due_at", "resolve_due_at", "responded_at", "clos
 
 
 def deadline_table() -> dict[str, tuple[int, int]]:
-    return {r.urgency: (r.response_hours, r.resolve_hours) for r in ComplaintDeadline.objects.all()}
+    """The admins' deadlines per urgency; an urgency without a row keeps the R-8.1 default."""
+    return {**DEFAULT_DEADLINES,
+            **{r.urgency: (r.response_hours, r.resolve_hours) for r in ComplaintDeadline.objects.all()}}
 
 
 def _clean(data: dict[str, Any], instance: Complaint | None) -> dict[str, Any]:

@@ -59,3 +59,10 @@ def test_bad_complaints_are_refused(org, data, field):
         make_complaint(make_customer(org.ra1), org.ra1, **data)
     assert field in e.value.errors
     assert Complaint.objects.count() == 0
+
+
+def test_an_urgency_without_a_deadline_row_keeps_the_default(org):
+    ComplaintDeadline.objects.filter(urgency="critical").delete()
+    received = timezone.now()
+    k = make_complaint(make_customer(org.ra1), org.ra1, urgency="critical", received_at=received)
+    assert k.response_due_at == received + dt.timedelta(hours=2)
