@@ -23,14 +23,33 @@ HISTORY_COLUMNS = ("customer_id", "dimension", "from_value", "to_value", "as_of"
 UPDATE_COLUMNS = ("value_tier", "value_class", "relationship_type", "classification", "rfm_r", "rfm_f", "rfm_m",
                   "segment", "classified_on", "classification_hash")
 BATCH = 20_000
+CHUNK = 50_000  # changed customers built and written at a time
 
 
 def apply(*, snap: Snapshot, res: Results, run_id: int | None, as_of: dt.date, t: Thresholds,
           thresholds_id: int) -> dict[str, int]:
-    ft, cur = snap.features, snap.current
-    stored_hash = np.array([h or 0 for h in cur["classification_hash"]], dtype=np.int64)
+    """Write the customers whose fingerprint changed, CHUNK at a time so memory stays bounded."""
+    stored_hash = np.array([h or 0 for h in snap.current["classification_hash"]], dtype=np.int64)
     changed = np.flatnonzero(res.hashes != stored_hash)
     strategies = {(s.dimension, s.value): s for s in Strategy.objects.filter(active=True)}
+    counts = {"changed": len(changed), "history": 0, "pending": 0, "tasks": 0}
+    out = _Staging()
+    for start in range(0, len(changed), CHUNK):
+        rows, changes, reminders, pending_ids = _chunk(snap, res, changed[start:start + CHUNK], run_id, as_of, t,
+                                                       thresholds_id, strategies)
+        out.customers(rows)
+        if pending_ids:
+            _supersede_pending(pending_ids)
+        _insert_history(changes)
+        counts["history"] += len(changes)
+        counts["pending"] += len(pending_ids)
+        counts["tasks"] += reminders_create(reminders)
+    out.finish()
+    return counts
+
+
+def _chunk(snap, res, changed, run_id, as_of, t, thresholds_id, strategies):
+    ft, cur = snap.features, snap.current
     now = timezone.now()
     rows, changes, reminders, pending_ids = [], [], [], []
     history_evidence = json.dumps({"run": run_id})
@@ -58,12 +77,7 @@ def apply(*, snap: Snapshot, res: Results, run_id: int | None, as_of: dt.date, t
                 pending_ids.append(cid)
             elif before and dim != "value_tier":
                 reminders += strategy_tasks(strategies.get((dim, after)), cid, owners[j], as_of, now)
-    _update_customers(rows)
-    if pending_ids:
-        _supersede_pending(pending_ids)
-    _insert_history(changes)
-    tasks = reminders_create(reminders)
-    return {"changed": len(changed), "history": len(changes), "pending": len(pending_ids), "tasks": tasks}
+    return rows, changes, reminders, pending_ids
 
 
 def strategy_tasks(strategy: Strategy | None, customer_id: int, owner_id: int, as_of: dt.date,
@@ -86,31 +100,39 @@ def _supersede_pending(customer_ids: list[int]) -> None:
                               status=ChangeStatus.PENDING).update(status=ChangeStatus.SUPERSEDED)
 
 
-def _update_customers(rows: list[tuple]) -> None:
-    if not rows:
-        return
-    if connection.vendor == "postgresql":
-        _update_postgres(rows)
-        return
-    sets = ", ".join(f"{c} = %s" for c in UPDATE_COLUMNS)
-    with connection.cursor() as cur:
-        for start in range(0, len(rows), BATCH):
-            cur.executemany(f"UPDATE customers_customer SET {sets} WHERE id = %s", rows[start:start + BATCH])
+class _Staging:
+    """Customer updates: executemany per chunk on SQLite; on PostgreSQL COPY each chunk into a temporary
+    table and apply one UPDATE … FROM at the end (far fewer round trips than row updates)."""
 
+    def __init__(self):
+        self.postgres = connection.vendor == "postgresql"
+        self.staged = False
 
-def _update_postgres(rows: list[tuple]) -> None:
-    """COPY into a temporary table, then one UPDATE … FROM: far fewer round trips than row updates."""
-    with connection.cursor() as cur:
-        cur.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS classification_tmp (value_tier varchar(10), value_class varchar(10), "
-            "relationship_type varchar(15), classification jsonb, rfm_r smallint, rfm_f smallint, rfm_m smallint, "
-            "segment smallint, classified_on date, classification_hash bigint, id bigint) ON COMMIT DROP")
-        cur.execute("TRUNCATE classification_tmp")
-        with cur.cursor.copy(f"COPY classification_tmp ({', '.join(UPDATE_COLUMNS)}, id) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-        sets = ", ".join(f"{c} = t.{c}" for c in UPDATE_COLUMNS)
-        cur.execute(f"UPDATE customers_customer c SET {sets} FROM classification_tmp t WHERE c.id = t.id")
+    def customers(self, rows: list[tuple]) -> None:
+        if not rows:
+            return
+        with connection.cursor() as cur:
+            if not self.postgres:
+                sets = ", ".join(f"{c} = %s" for c in UPDATE_COLUMNS)
+                cur.executemany(f"UPDATE customers_customer SET {sets} WHERE id = %s", rows)
+                return
+            if not self.staged:
+                cur.execute(
+                    "CREATE TEMP TABLE IF NOT EXISTS classification_tmp (value_tier varchar(10), "
+                    "value_class varchar(10), relationship_type varchar(15), classification jsonb, rfm_r smallint, "
+                    "rfm_f smallint, rfm_m smallint, segment smallint, classified_on date, "
+                    "classification_hash bigint, id bigint) ON COMMIT DROP")
+                cur.execute("TRUNCATE classification_tmp")
+                self.staged = True
+            with cur.cursor.copy(f"COPY classification_tmp ({', '.join(UPDATE_COLUMNS)}, id) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+
+    def finish(self) -> None:
+        if self.staged:
+            sets = ", ".join(f"{c} = t.{c}" for c in UPDATE_COLUMNS)
+            with connection.cursor() as cur:
+                cur.execute(f"UPDATE customers_customer c SET {sets} FROM classification_tmp t WHERE c.id = t.id")
 
 
 def _insert_history(rows: list[tuple]) -> None:
