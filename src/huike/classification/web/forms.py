@@ -14,9 +14,9 @@ from ..domain.thresholds import RELATIONSHIP_RULES, Thresholds
 GROUPS = [
     (_("Value tier (Pareto)"), [
         ("tier_window_months", _("Ranked by order amount over (months)")),
-        ("tier_high_pct", _("High value: top % of customers")),
-        ("tier_medium_pct", _("Medium value: next % of customers")),
-        ("tier_low_pct", _("Low value: last % of customers")),
+        ("tier_high_pct", _("High value: share of customers at the top (%)")),
+        ("tier_medium_pct", _("Medium value: share of customers next (%)")),
+        ("tier_low_pct", _("Low value: share of customers last (%)")),
     ]),
     (_("Value class"), [
         ("class_window_months", _("Annual amount over (months)")),
