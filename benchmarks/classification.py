@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -85,14 +84,16 @@ def naive(customer_ids: list[int], as_of) -> None:
 
 
 def child_run(as_of: str) -> tuple[float, float]:
-    """`huike classify` in a child process: wall seconds and the child's peak RSS in MiB."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    """`huike classify` in a child process: wall seconds and that child's own peak RSS in MiB."""
+    probe = ("import resource, sys; from huike.manage import main; sys.argv = ['huike', 'classify', '--as-of', "
+             f"'{as_of}']\ntry:\n    main()\nfinally:\n    print('peak-kib', "
+             "resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)")
     t = time.perf_counter()
-    subprocess.run([str(ROOT / ".venv/bin/huike"), "classify", "--as-of", as_of], check=True, env=os.environ.copy(),
-                   stdout=sys.stdout)
+    done = subprocess.run([str(ROOT / ".venv/bin/python"), "-c", probe], check=True, env=os.environ.copy(),
+                          stdout=sys.stdout, stderr=subprocess.PIPE, text=True)
     wall = time.perf_counter() - t
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return wall, max(peak, before) / 1024
+    peak = next(int(line.split()[1]) for line in done.stderr.splitlines() if line.startswith("peak-kib"))
+    return wall, peak / 1024
 
 
 def main() -> None:
