@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import phonenumbers
 
@@ -54,6 +55,7 @@ def normalize_phone(raw: str | None, region: str = "CN") -> PhoneResult:
     return PhoneResult(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164), None)
 
 
+@lru_cache(maxsize=50_000)
 def display_phone(e164: str | None) -> str:
     """138 1234 5678 style for Chinese numbers, international format otherwise."""
     if not e164:
