@@ -79,7 +79,7 @@ def similar_customers(name: str, *, exclude_id: int | None = None, limit: int = 
     return sorted(scored, key=lambda cs: -cs[1])[:limit]
 
 
-def _derived(customer: Customer) -> None:
+def derive_search_fields(customer: Customer) -> None:
     national = display_phone(customer.phone).replace(" ", "").replace("-", "")
     customer.search_text = search_text(
         customer.code, customer.name, customer.contact_name, customer.phone, national, customer.email,
@@ -120,7 +120,7 @@ def customer_create(*, actor: User, data: dict[str, Any], owner: User | None = N
     customer.code = customer_code(Sequence.take("customer"))
     if customer.first_contact_at:
         customer.registered_late = (now - customer.first_contact_at).total_seconds() > REGISTRATION_WINDOW_HOURS * 3600
-    _derived(customer)
+    derive_search_fields(customer)
     refresh_cadence(customer, save=False, now=now)
     try:
         with transaction.atomic():
@@ -170,7 +170,7 @@ def customer_update(*, actor: User, customer: Customer, data: dict[str, Any]) ->
     if customer.stage != old_stage:
         customer.stage_changed_at = now
         StageChange.objects.create(customer=customer, from_stage=old_stage, to_stage=customer.stage, at=now, by=actor)
-    _derived(customer)
+    derive_search_fields(customer)
     refresh_cadence(customer, save=False, now=now)
     try:
         with transaction.atomic():

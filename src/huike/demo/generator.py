@@ -1,7 +1,7 @@
 """The bulk generator behind `huike demo` and `benchmarks/generate.py`.
 
 Customers are built in batches: their derived fields come from the same functions
-the services use (customer_code, _derived, refresh_cadence, complaint_deadlines),
+the services use (customer_code, derive_search_fields, refresh_cadence, complaint_deadlines),
 then each batch and its history is written with bulk inserts in one transaction,
 so memory stays bounded and 100,000 customers with a million orders take minutes.
 Audit entries are not written for generated rows: they record what people did.
@@ -22,7 +22,7 @@ from faker import Faker
 from huike.customers.cadence import active_rules, refresh_cadence
 from huike.customers.domain.names import customer_code
 from huike.customers.models import Customer, Option, StageChange, Tag
-from huike.customers.services import _derived
+from huike.customers.services import derive_search_fields
 from huike.core.models import Sequence
 from huike.followups.models import FollowUp
 from huike.service.domain.deadlines import complaint_deadlines
@@ -155,7 +155,7 @@ class Generator:
     def _customer(self, number: int, draft: records.CustomerDraft, owner, followups: list[dict], rules) -> Customer:
         customer = Customer(**draft.fields, owner=owner, created_by=owner)
         customer.code = customer_code(number)
-        _derived(customer)
+        derive_search_fields(customer)
         if followups:
             customer.last_followup_at = followups[-1]["occurred_at"]
             customer.updated_at = max(customer.updated_at, customer.last_followup_at)

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from faker import Faker
 
-from huike.customers.domain.names import _CREDIT_ALPHABET, _CREDIT_WEIGHTS
+from huike.customers.domain.names import credit_check_char
 from huike.customers.domain.phones import normalize_phone
 
 from . import data
@@ -64,12 +64,6 @@ class CustomerDraft:
     # "key_account": long, large and regular buyer; "steady": monthly mid-size orders; "": random history.
     # Profiles make every class of R-5.3 appear in a demo book, as in a real one.
     profile: str = ""
-
-
-def credit_check_char(first17: str) -> str:
-    """The GB 32100-2015 check character, as customers.domain.names.credit_code_valid checks it."""
-    total = sum(_CREDIT_ALPHABET.index(c) * w for c, w in zip(first17, _CREDIT_WEIGHTS))
-    return _CREDIT_ALPHABET[(31 - total % 31) % 31]
 
 
 def credit_code(index: int, offset: int, region: str, rng: random.Random) -> str:

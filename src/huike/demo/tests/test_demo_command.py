@@ -14,7 +14,7 @@ from huike.customers.cadence import refresh_cadence
 from huike.customers.domain.names import credit_code_valid
 from huike.customers.domain.phones import normalize_phone
 from huike.customers.models import Customer, StageChange
-from huike.customers.services import _derived, customer_create
+from huike.customers.services import derive_search_fields, customer_create
 from huike.demo.generator import Options, generate
 from huike.demo.reset import reset_demo
 from huike.followups.models import FollowUp
@@ -70,7 +70,7 @@ def test_derived_fields_equal_what_the_services_compute(db):
         assert normalize_phone(c.phone).e164 == c.phone
         assert c.credit_code == "" or credit_code_valid(c.credit_code)
         copy = Customer(**{f: getattr(c, f) for f in ("code", "name", "contact_name", "phone", "email")})
-        _derived(copy)
+        derive_search_fields(copy)
         assert (c.search_text, c.name_key) == (copy.search_text, copy.name_key)
         # and the cadence equals a recomputation from the stored follow-ups
         latest = c.followups.order_by("-occurred_at").values_list("occurred_at", flat=True).first()

@@ -3,7 +3,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from huike.customers.domain.names import (
-    credit_code_valid, customer_code, name_similarity, normalize_company_name, normalize_credit_code,
+    credit_check_char, credit_code_valid, customer_code, name_similarity, normalize_company_name, normalize_credit_code,
     normalize_email, search_text,
 )
 
@@ -76,3 +76,8 @@ def test_customer_codes_are_unique_and_ordered_within_six_digits(a, b):
 
 def test_search_text_is_lower_case_nfkc_and_skips_blanks():
     assert search_text("C000001", "ＡＢＣ公司", None, "", "+8613812345678") == "c000001 abc公司 +8613812345678"
+
+
+def test_the_check_character_completes_a_valid_code():
+    assert credit_check_char("91110108551385082") == "Q"
+    assert credit_code_valid("91350100M000100Y4" + credit_check_char("91350100M000100Y4"))
