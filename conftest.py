@@ -9,6 +9,17 @@ from huike.accounts.models import Role
 from huike.testing.factories import make_team, make_user
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: a cached choice list must not outlive the rows of the test
+    (or the flush of a browser test) that produced it."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def org(db):
     """Team A (manager ma, reps ra1, ra2) and team B (manager mb, rep rb1), and an admin."""

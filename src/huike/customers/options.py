@@ -15,7 +15,8 @@ def _all() -> dict[str, list[tuple[str, str, str, bool]]]:
         data = {}
         for o in Option.objects.order_by("kind", "position", "key"):
             data.setdefault(o.kind, []).append((o.key, o.label_zh, o.label_en, o.active))
-        cache.set(_CACHE_KEY, data, 60)
+        if data:  # an empty table is a moment (a test's flush), never a state worth a minute of cache
+            cache.set(_CACHE_KEY, data, 60)
     return data
 
 
