@@ -28,9 +28,32 @@ def browser():
         browser.close()
 
 
+SEED_MIGRATIONS = [
+    ("huike.customers.migrations.0002_defaults_and_search", "load"),
+    ("huike.followups.migrations.0002_default_cadence", "load"),
+    ("huike.service.migrations.0002_default_deadlines", "load"),
+    ("huike.classification.migrations.0002_default_strategies", "load"),
+]
+
+
+def ensure_seed_rows() -> None:
+    """The rows the data migrations seed (choice lists, cadence rules, deadlines, strategies).
+
+    A browser test runs in a flushed, committed database; when the rows do not come back with the
+    serialized snapshot, the page under test has empty select lists. The loaders are idempotent.
+    """
+    import importlib
+
+    from django.apps import apps
+
+    for module, func in SEED_MIGRATIONS:
+        getattr(importlib.import_module(module), func)(apps, None)
+
+
 @pytest.fixture
 def new_page(browser, live_server):
     """new_page(viewport) → a page in a fresh context (own cookies), closed after the test."""
+    ensure_seed_rows()
     contexts = []
 
     def make(viewport=None):
