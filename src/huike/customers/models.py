@@ -168,6 +168,9 @@ class Customer(models.Model):
                                  "search_text"], condition=Q(deleted_at__isnull=True), name="customer_live_list"),
             models.Index(fields=["owner", "deleted_at", "-created_at"], condition=Q(deleted_at__isnull=True),
                          name="customer_live_owner"),
+            # industry + stage is the list's most used filter pair: count and page from one index
+            models.Index(fields=["industry", "stage", "deleted_at", "name", "id"], condition=Q(deleted_at__isnull=True),
+                         name="customer_live_industry_stage"),
             models.Index(fields=["stage", "-created_at"]),
             models.Index(fields=["intent", "-created_at"]),
             models.Index(fields=["industry", "-created_at"]),
