@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import MethodNotAllowed, ValidationError
 from rest_framework.response import Response
 
 from .api_serializers import DetailSerializer, DuplicateSerializer, FieldErrorsSerializer
@@ -61,20 +62,24 @@ class ResourceViewSet(viewsets.GenericViewSet):
     queryset = None
 
     # --- hooks ----------------------------------------------------------------------------
+    # Reads are every resource's own; a resource that takes no writes answers 405 for them.
     def select(self, params: dict[str, Any]) -> QuerySet:
-        raise NotImplementedError
+        raise ImproperlyConfigured(f"{type(self).__name__} must define select(params)")
 
     def fetch(self, pk):
-        raise NotImplementedError
+        raise ImproperlyConfigured(f"{type(self).__name__} must define fetch(pk)")
 
     def create_record(self, data: dict[str, Any]):
-        raise NotImplementedError
+        raise MethodNotAllowed(self.request.method)
 
     def update_record(self, obj, data: dict[str, Any]):
-        raise NotImplementedError
+        raise MethodNotAllowed(self.request.method)
 
     def delete_record(self, obj) -> None:
-        raise NotImplementedError
+        raise MethodNotAllowed(self.request.method)
+
+    def delete_record(self, obj) -> None:
+        raise MethodNotAllowed(self.request.method)
 
     # --- plumbing -------------------------------------------------------------------------
     def get_serializer_class(self):
