@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -60,17 +61,22 @@ def index(request):
     })
 
 
+def _save(request, tab: str, success: str, write) -> HttpResponse:
+    """Run one settings write; its field errors become messages. Back to the tab either way."""
+    try:
+        write()
+        messages.success(request, success)
+    except FieldErrors as e:
+        _report(request, e)
+    return redirect(request, reverse("configuration:index") + f"?tab={tab}")
+
+
 @_admin
 @require_POST
 def option_add(request):
     data = {k: request.POST.get(k, "") for k in ("kind", "key", "label_zh", "label_en")}
     data["position"] = _int(request.POST.get("position") or "99")
-    try:
-        option_save(actor=request.user, data=data)
-        messages.success(request, _("List entry added."))
-    except FieldErrors as e:
-        _report(request, e)
-    return redirect(request, reverse("configuration:index") + "?tab=lists")
+    return _save(request, "lists", _("List entry added."), lambda: option_save(actor=request.user, data=data))
 
 
 @_admin
@@ -79,12 +85,8 @@ def option_edit(request, pk: int):
     option = get_object_or_404(Option, pk=pk)
     data = {"label_zh": request.POST.get("label_zh", ""), "label_en": request.POST.get("label_en", ""),
             "position": _int(request.POST.get("position")), "active": request.POST.get("active") == "on"}
-    try:
-        option_save(actor=request.user, option=option, data=data)
-        messages.success(request, _("List entry saved."))
-    except FieldErrors as e:
-        _report(request, e)
-    return redirect(request, reverse("configuration:index") + "?tab=lists")
+    return _save(request, "lists", _("List entry saved."),
+                 lambda: option_save(actor=request.user, option=option, data=data))
 
 
 @_admin
@@ -93,12 +95,9 @@ def cadence_edit(request, pk: int):
     rule = get_object_or_404(CadenceRuleRow, pk=pk)
     data = {"kind": request.POST.get("kind", ""), "n": _int(request.POST.get("n")),
             "label": request.POST.get("label", ""), "active": request.POST.get("active") == "on"}
-    try:
-        cadence_rule_update(actor=request.user, rule=rule, data=data)
-        messages.success(request, _("Cadence rule saved; every customer's next follow-up time is being recomputed in the background."))
-    except FieldErrors as e:
-        _report(request, e)
-    return redirect(request, reverse("configuration:index") + "?tab=cadence")
+    return _save(request, "cadence",
+                 _("Cadence rule saved; every customer's next follow-up time is being recomputed in the background."),
+                 lambda: cadence_rule_update(actor=request.user, rule=rule, data=data))
 
 
 @_admin
@@ -107,9 +106,5 @@ def deadline_edit(request, pk: int):
     row = get_object_or_404(ComplaintDeadline, pk=pk)
     data = {"response_hours": _int(request.POST.get("response_hours")),
             "resolve_hours": _int(request.POST.get("resolve_hours"))}
-    try:
-        deadline_update(actor=request.user, row=row, data=data)
-        messages.success(request, _("Deadlines saved; they apply to complaints registered from now on."))
-    except FieldErrors as e:
-        _report(request, e)
-    return redirect(request, reverse("configuration:index") + "?tab=deadlines")
+    return _save(request, "deadlines", _("Deadlines saved; they apply to complaints registered from now on."),
+                 lambda: deadline_update(actor=request.user, row=row, data=data))
