@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "huike.configuration",
     "huike.classification",
     "huike.automation",
+    "huike.notifications",
     "huike.reports",
 ]
 
