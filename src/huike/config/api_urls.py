@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("huike.classification.api.urls")),
     path("", include("huike.reports.api.urls")),
     path("", include("huike.automation.api.urls")),
+    path("", include("huike.imports.api.urls")),
 ]

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "huike.automation",
     "huike.notifications",
     "huike.reports",
+    "huike.imports",
 ]
 
 MIDDLEWARE = [
@@ -136,6 +137,7 @@ WHITENOISE_USE_FINDERS = True
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 HUIKE_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+HUIKE_IMPORT_MAX_BYTES = int(os.environ.get("HUIKE_IMPORT_MAX_BYTES", 50 * 1024 * 1024))  # uploads
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
