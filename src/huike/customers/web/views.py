@@ -12,10 +12,12 @@ from huike.accounts.models import Role, Team
 from huike.core.web import domain_errors, paginate, query_without
 from huike.customers import options
 from huike.customers.models import Intent, Stage, Tag
-from huike.customers.selectors import REPORT_FILTERS, SORTS, customer_get, customer_list, customer_timeline
+from huike.customers.selectors import (REPORT_FILTERS, SORTS, customer_get, customer_list, customer_timeline,
+                                       for_rows)
 from huike.followups.web.forms import FollowUpForm
 
 from .forms import AssignForm
+from .rows import customer_rows
 from .timeline import present
 
 LIST_FILTERS = ["stage", "intent", "industry", "source", "tag", "value_tier", "value_class", "relationship_type"]
@@ -60,11 +62,12 @@ def customer_list_view(request):
     user = request.user
     sort = request.GET.get("sort", "")
     sort = sort if sort in SORTS else ""
-    page = paginate(request, customer_list(user=user, filters=_filters(request), search=request.GET.get("q", ""),
-                                           sort=sort))
+    page = paginate(request, for_rows(customer_list(user=user, filters=_filters(request),
+                                                    search=request.GET.get("q", ""), sort=sort)))
     context = {
-        "page": page, "sort": sort, "query_keep": query_without(request, "page"),
-        "sort_keep": query_without(request, "page", "sort"), "now": timezone.now(),
+        "page": page, "rows": customer_rows(page.object_list, timezone.now()),
+        "sort": sort, "query_keep": query_without(request, "page"),
+        "sort_keep": query_without(request, "page", "sort"),
         "sort_columns": SORT_COLUMNS,
     }
     if request.htmx and request.htmx.target == "customer-results":
