@@ -12,4 +12,5 @@ urlpatterns = [
     path("tasks/", include("huike.automation.web.urls")),
     path("classification/", include("huike.classification.web.urls")),
     path("reports/", include("huike.reports.web.urls")),
+    path("settings/backups/", include("huike.backups.web.urls")),
 ]
