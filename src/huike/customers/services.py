@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from huike.accounts import policies
 from huike.accounts.models import User
 from huike.audit.services import audit_record, diff, snapshot
+from huike.automation.events import emit as emit_event
 from huike.core.errors import DuplicateCustomer, FieldErrors
 from huike.core.models import Sequence
 
@@ -136,7 +137,9 @@ def customer_create(*, actor: User, data: dict[str, Any], owner: User | None = N
     StageChange.objects.create(customer=customer, from_stage="", to_stage=customer.stage, at=now, by=actor)
     after = snapshot(customer, AUDITED_FIELDS)
     after["tags"] = tags
-    audit_record(actor=actor, action="create", obj=customer, changes=diff({}, after), customer_id=customer.pk)
+    changes = diff({}, after)
+    audit_record(actor=actor, action="create", obj=customer, changes=changes, customer_id=customer.pk)
+    emit_event("customer_created", customer.pk, changes)  # automation rules run after commit, in the worker
     return customer
 
 
@@ -193,6 +196,7 @@ def customer_update(*, actor: User, customer: Customer, data: dict[str, Any]) ->
     if changes:
         action = "assign" if set(changes) == {"owner"} else "update"
         audit_record(actor=actor, action=action, obj=customer, changes=changes, customer_id=customer.pk)
+        emit_event("customer_changed", customer.pk, changes)
     return customer
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from huike.accounts import policies
 from huike.accounts.models import User
 from huike.audit.services import audit_record, diff, snapshot
+from huike.automation.events import emit as emit_event
 from huike.core.errors import FieldErrors, Forbidden
 from huike.customers.cadence import refresh_cadence
 from huike.customers.models import Customer
@@ -103,6 +104,7 @@ def followup_create(*, actor: User, customer: Customer, data: dict[str, Any], fi
     if files:
         after["attachments"] = [safe_filename(f.name) for f in files]
     audit_record(actor=actor, action="create", obj=followup, changes=diff({}, after), customer_id=customer.pk)
+    emit_event("followup_added", customer.pk, {"followup": [None, followup.pk]})
     return followup
 
 
