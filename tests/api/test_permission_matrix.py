@@ -68,6 +68,10 @@ EXPECTED: dict[tuple[str, str], dict[str, tuple[int, int, int]]] = {
     ("report-sales", "GET"): OPEN_READ,
     ("report-funnel", "GET"): OPEN_READ,
     ("reminder-list", "GET"): OPEN_READ,
+    ("customer-export", "GET"): OPEN_READ,
+    ("customer-merge", "POST"): table((403, 404, 404), (201, 201, 404), every(201)),
+    ("export-detail", "GET"): table(*[(200, 404, 404)] * 3),  # an export is its maker's alone, admin's too
+    ("export-download", "GET"): table(*[(200, 404, 404)] * 3),
 }
 # Routes that take no record and answer the same whoever owns what: (query string, body).
 PLAIN_ROUTES = {
@@ -79,6 +83,7 @@ PLAIN_ROUTES = {
     "report-sales": ("?by=owner", None),
     "report-funnel": ("", None),
     "reminder-list": ("", None),
+    "customer-export": ("?format=csv&fields=code,name", None),
 }
 # Successful writes that may legitimately change nothing (unknown ids are ignored).
 MAY_WRITE_NOTHING = {("classification-approvals", "POST")}
@@ -140,6 +145,12 @@ def build_request(world, name: str, method: str, caller, owner, ownership: str):
                                "team": world.org.team_a.pk}
         payload = {"display_name": "新名字"} if method == "PATCH" else {"username": owner.username, "display_name": "新名字"}
         return url(name, owner.pk), payload
+    if name == "customer-merge":  # another customer the caller may see (team A's ra2 for everyone who can)
+        return url(name, records.customer.pk), {"other": world.records["ra2"].customer.pk}
+    if resource == "export":
+        from huike.dataio.testing import make_finished_export
+
+        return url(name, make_finished_export(owner).pk), None
     if resource == "customer":
         customer = records.customer
         if kind == "list":

@@ -100,6 +100,16 @@ def require_manage_classification(user: User) -> None:
         raise Forbidden(_("Only a manager or an admin can do this."))
 
 
+def can_merge(user: User) -> bool:
+    """Duplicate scans and merges (R-2.3) are a manager's or an admin's tool."""
+    return user.is_admin or user.role == Role.MANAGER
+
+
+def require_merge(user: User) -> None:
+    if not can_merge(user):
+        raise Forbidden(_("Only a manager or an admin can merge customers."))
+
+
 def require_admin(user: User) -> None:
     if not user.is_admin:
         raise Forbidden(_("Only an admin can do this."))

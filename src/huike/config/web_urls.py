@@ -13,4 +13,5 @@ urlpatterns = [
     path("classification/", include("huike.classification.web.urls")),
     path("reports/", include("huike.reports.web.urls")),
     path("settings/backups/", include("huike.backups.web.urls")),
+    path("data/", include("huike.dataio.web.urls")),
 ]
