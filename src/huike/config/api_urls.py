@@ -13,5 +13,6 @@ urlpatterns = [
     path("", include("huike.classification.api.urls")),
     path("", include("huike.reports.api.urls")),
     path("", include("huike.automation.api.urls")),
+    path("", include("huike.dataio.api.urls")),
     path("", include("huike.imports.api.urls")),
 ]

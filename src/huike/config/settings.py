@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "huike.automation",
     "huike.notifications",
     "huike.reports",
+    "huike.dataio",
     "huike.backups",
     "huike.imports",
 ]
