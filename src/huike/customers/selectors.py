@@ -27,7 +27,8 @@ SORTS = {
 BLANK = "-"  # a filter value meaning "not set"
 REPORT_FILTERS = ["ordered_from", "ordered_to", "closed_from", "closed_to", "followed_up", "complaint_urgency", "complaint_cause", "complaint_from",
                   "complaint_to", "complaint_any", "stage_changed_from", "stage_changed_to", "active_from",
-                  "reached_stage"]
+                  "reached_stage", "surveyed_from", "surveyed_to", "survey_owner", "survey_team", "survey_cause",
+                  "survey_periodic", "survey_score"]
 FILTER_FIELDS = [
     "stage", "intent", "industry", "source", "kind", "customer_type", "company_size", "province", "city",
     "value_tier", "value_class", "relationship_type", "lost_reason",
@@ -131,6 +132,8 @@ def _related(model, filters: dict[str, Any], conditions: dict[str, str]) -> Q | 
                 continue
         if lookup == "pk__isnull":
             value = False  # "any": the row exists
+        elif lookup.endswith("__isnull"):
+            value = True  # e.g. a survey without a complaint
         lookups[lookup] = "" if value == BLANK else value
     if not lookups:
         return None
@@ -140,7 +143,7 @@ def _related(model, filters: dict[str, Any], conditions: dict[str, str]) -> Q | 
 def report_filters(qs: QuerySet, filters: dict[str, Any]) -> QuerySet:
     """The filters behind report numbers (R-10): orders, follow-ups, complaints, stage moves."""
     from huike.followups.models import FollowUp
-    from huike.service.models import Complaint
+    from huike.service.models import Complaint, SatisfactionSurvey
     from huike.transactions.models import Order
 
     from .models import StageChange
@@ -154,6 +157,10 @@ def report_filters(qs: QuerySet, filters: dict[str, Any]) -> QuerySet:
             "closed_to") else None}, {"to_closed": "to_stage", "closed_from": "at__date__gte",
                                       "closed_to": "at__date__lte"}),
         Q(Exists(FollowUp.objects.filter(customer_id=OuterRef("pk")))) if filters.get("followed_up") else None,
+        _related(SatisfactionSurvey, filters, {"surveyed_from": "created_at__date__gte",
+                                               "surveyed_to": "created_at__date__lte", "survey_owner": "owner_id",
+                                               "survey_team": "team_id", "survey_cause": "complaint__cause",
+                                               "survey_periodic": "complaint__isnull", "survey_score": "score"}),
     ]
     for q in related:
         if q is not None:

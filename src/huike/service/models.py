@@ -55,3 +55,27 @@ class ComplaintDeadline(models.Model):
     urgency = models.CharField(max_length=10, choices=Urgency.choices, unique=True)
     response_hours = models.PositiveIntegerField()
     resolve_hours = models.PositiveIntegerField()
+
+
+class SatisfactionSurvey(models.Model):
+    """A satisfaction survey (回访, R-8.3): after a complaint closes, or a periodic call on a customer.
+
+    The owner and team are copied when the answer is recorded, so a later reassignment does not move the
+    score to the next owner (the report groups by who served the customer when it was asked)."""
+
+    customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="surveys")
+    complaint = models.ForeignKey(Complaint, null=True, blank=True, on_delete=models.SET_NULL, related_name="surveys")
+    score = models.PositiveSmallIntegerField(_("satisfaction score"))
+    comment = models.TextField(_("comment"), max_length=2000, blank=True)
+    nps = models.PositiveSmallIntegerField(_("likelihood to recommend (0-10)"), null=True, blank=True)
+    owner = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    team = models.ForeignKey("accounts.Team", null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("surveyed at"), db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["customer", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.score}/5 {self.created_at:%Y-%m-%d}"

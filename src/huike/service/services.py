@@ -17,7 +17,7 @@ from huike.classification.reclassify import reclassify_on_commit
 from huike.customers.models import Customer
 
 from .domain.deadlines import DEFAULT_DEADLINES, complaint_deadlines
-from .models import Channel, Complaint, ComplaintDeadline, ComplaintStatus, Urgency
+from .models import Channel, Complaint, ComplaintDeadline, ComplaintStatus, SatisfactionSurvey, Urgency
 
 EDITABLE = ["urgency", "channel", "description", "received_at", "status", "cause", "resolution", "negative"]
 AUDITED = [*EDITABLE, "response_due_at", "resolve_due_at", "responded_at", "closed_at"]
@@ -109,3 +109,54 @@ def complaint_delete(*, actor: User, complaint: Complaint) -> None:
                  customer_id=complaint.customer_id)
     reclassify_on_commit(complaint.customer_id)
     complaint.delete()
+
+
+SURVEY_FIELDS = ["score", "nps", "comment"]
+
+
+def _whole(value, low: int, high: int) -> int | None:
+    """`value` as a whole number within low…high, or None (bool is not a number here)."""
+    if isinstance(value, bool):
+        return None
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return number if low <= number <= high else None
+
+
+def _clean_survey(data: dict[str, Any], customer: Customer, complaint: Complaint | None) -> dict[str, Any]:
+    errors = unknown_fields(data, SURVEY_FIELDS)
+    out: dict[str, Any] = {"comment": (data.get("comment") or "").strip()}
+    out["score"] = _whole(data.get("score"), 1, 5)
+    if out["score"] is None:
+        errors["score"] = [_("Give a score from 1 (very unsatisfied) to 5 (very satisfied).")]
+    raw_nps = data.get("nps")
+    out["nps"] = None if raw_nps in (None, "") else _whole(raw_nps, 0, 10)
+    if raw_nps not in (None, "") and out["nps"] is None:
+        errors["nps"] = [_("The recommendation score is a whole number from 0 to 10, or empty.")]
+    if len(out["comment"]) > 2000:
+        errors["comment"] = [_("At most %(limit)d characters (you entered %(count)d).") % {
+            "limit": 2000, "count": len(out["comment"])}]
+    if complaint is not None and complaint.customer_id != customer.pk:
+        errors["complaint"] = [_("The complaint belongs to another customer.")]
+    elif complaint is not None and complaint.status != ComplaintStatus.CLOSED:
+        errors["complaint"] = [_("A complaint is surveyed after it is closed.")]
+    if errors:
+        raise FieldErrors(errors)
+    return out
+
+
+@transaction.atomic
+def survey_create(*, actor: User, customer: Customer, data: dict[str, Any],
+                  complaint: Complaint | None = None) -> SatisfactionSurvey:
+    """Record a satisfaction survey (R-8.3) on a visible customer, after a closed complaint or periodically;
+    the customer's owner and team at this moment are kept with the answer."""
+    cleaned = _clean_survey(data, customer, complaint)
+    owner = customer.owner
+    survey = SatisfactionSurvey.objects.create(
+        customer=customer, complaint=complaint, owner=owner, team_id=owner.team_id if owner else None,
+        created_by=actor, created_at=timezone.now(), **cleaned)
+    audit_record(actor=actor, action="create", obj=survey, customer_id=customer.pk,
+                 changes=diff({}, {**cleaned, "complaint": complaint.pk if complaint else None}))
+    return survey

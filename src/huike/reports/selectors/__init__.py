@@ -5,6 +5,7 @@ Each report is one or a few grouped queries in the database; pages, the API and 
 from .activity import followup_efficiency, health, service
 from .book import DISTRIBUTION_KEYS, distribution, funnel, growth
 from .sales import SALES_KEYS, sales
+from .satisfaction import PERIODIC, SATISFACTION_BY, satisfaction
 
-__all__ = ["DISTRIBUTION_KEYS", "SALES_KEYS", "distribution", "followup_efficiency", "funnel", "growth", "health",
-           "sales", "service"]
+__all__ = ["DISTRIBUTION_KEYS", "PERIODIC", "SALES_KEYS", "SATISFACTION_BY", "distribution", "followup_efficiency",
+           "funnel", "growth", "health", "sales", "satisfaction", "service"]

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from .. import selectors
 from ..filters import ReportFilters
 from .links import customers_url, for_owner
+from .sections_satisfaction import satisfaction
 from .table import Column, Section, label_of
 
 
@@ -92,4 +93,5 @@ def service(user, filters: ReportFilters) -> list[Section]:
                 [Column("label", _("Cause"), "text"), Column("count", _("Complaints"))],
                 causes, ["count"], {"label": _("Total"), "count": data["total"]["count"],
                                     "_links": {"count": url(complaint_any=1)}}),
+        *satisfaction(user, filters),
     ]

@@ -28,7 +28,7 @@ REPORTS = {  # name → (title, icon, builder, what it answers)
     "health": (_("Customer health"), "bi-heart-pulse", sections_activity.health,
                _("High-value retention, churn rate, churn reasons")),
     "service": (_("Service"), "bi-chat-square-text", sections_activity.service,
-                _("Complaints by urgency and cause, deadline compliance")),
+                _("Complaints by urgency and cause, deadline compliance, satisfaction")),
 }
 
 

@@ -59,3 +59,17 @@ NEXT_STATUS = {
 
 def status_initial(complaint) -> dict:
     return {"status": NEXT_STATUS[complaint.status], "cause": complaint.cause, "resolution": complaint.resolution}
+
+
+class SurveyForm(BootstrapFormMixin, forms.Form):
+    """A satisfaction survey (回访, R-8.3): ranges and the closed-complaint rule are the service's."""
+
+    score = forms.TypedChoiceField(label=_("Satisfaction (1–5)"), coerce=int, widget=forms.RadioSelect,
+                                   choices=[(5, _("5 — very satisfied")), (4, _("4 — satisfied")),
+                                            (3, _("3 — neutral")), (2, _("2 — unsatisfied")),
+                                            (1, _("1 — very unsatisfied"))])
+    nps = forms.IntegerField(label=_("How likely to recommend us (0–10, optional)"), required=False)
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def service_data(self) -> dict:
+        return {f: self.cleaned_data.get(f) for f in ("score", "nps", "comment")}

@@ -9,4 +9,5 @@ urlpatterns: list = [
     path("<int:pk>/", views.complaint_detail, name="detail"),
     path("<int:pk>/edit/", views.complaint_edit, name="edit"),
     path("<int:pk>/delete/", views.complaint_delete, name="delete"),
+    path("surveys/new/", views.survey_create, name="survey_create"),
 ]

@@ -14,9 +14,9 @@ from huike.core.errors import FieldErrors
 from huike.core.web import domain_errors, form_errors_from, paginate, query_without, redirect
 from huike.core.webforms import visible_customer
 from huike.service import selectors, services
-from huike.service.models import Complaint, ComplaintStatus, Urgency
+from huike.service.models import Complaint, ComplaintStatus, SatisfactionSurvey, Urgency
 
-from .forms import ComplaintEditForm, ComplaintForm, StatusForm, status_initial
+from .forms import ComplaintEditForm, ComplaintForm, StatusForm, SurveyForm, status_initial
 
 
 def _get(request, pk) -> Complaint:
@@ -107,6 +107,7 @@ def complaint_detail(request, pk: int):
     return render(request, "service/complaint_detail.html", {
         "complaint": complaint, "form": form, "now": timezone.now(),
         "can_delete": policies.can_delete(request.user),
+        "surveys": SatisfactionSurvey.objects.filter(complaint=complaint).select_related("created_by"),
     })
 
 
@@ -118,3 +119,26 @@ def complaint_delete(request, pk: int):
     services.complaint_delete(actor=request.user, complaint=complaint)
     messages.success(request, _("The complaint was deleted."))
     return redirect(request, reverse("service:list"))
+
+
+@login_required
+@domain_errors
+@require_http_methods(["GET", "POST"])
+def survey_create(request):
+    """A satisfaction survey (回访) on a visible customer, optionally for one of its closed complaints."""
+    params = request.POST if request.method == "POST" else request.GET
+    customer = visible_customer(request.user, params.get("customer", ""))
+    complaint = _get(request, params["complaint"]) if params.get("complaint") else None
+    form = SurveyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.survey_create(actor=request.user, customer=customer, complaint=complaint,
+                                   data=form.service_data())
+        except FieldErrors as e:
+            form_errors_from(form, e.errors)
+        else:
+            messages.success(request, _("The satisfaction survey was recorded."))
+            target = reverse("service:detail", args=[complaint.pk]) if complaint else \
+                reverse("customers:detail", args=[customer.pk])
+            return redirect(request, target)
+    return render(request, "service/survey_form.html", {"form": form, "customer": customer, "complaint": complaint})
