@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from huike.audit.services import audit_record, diff, snapshot
 from huike.core.errors import FieldErrors
+from huike.core.security.sessions import end_sessions
 from huike.core.validation import unknown_fields
 
 from . import policies
@@ -84,6 +85,9 @@ def user_update(*, actor: User, user: User, data: dict[str, Any]) -> User:
         user.set_password(password)
     user.save()
     changes = diff(before, snapshot(user, USER_FIELDS))
+    if password or "is_active" in changes:
+        # A new password or a deactivation ends every session and the API token at once.
+        end_sessions(user=user)
     if password:
         changes["password"] = ["***", "***"]
     if changes:

@@ -1,4 +1,5 @@
 """Settings, all from the environment (see shared API.md: Configuration)."""
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -34,7 +35,10 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "django_htmx",
     "huey.contrib.djhuey",
+    "axes",
+    "csp",
     "huike.core",
+    "huike.core.security",
     "huike.accounts",
     "huike.audit",
     "huike.customers",
@@ -52,7 +56,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "huike.core.security.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "huike.core.security.middleware.NoStoreMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "huike.core.middleware.UserLanguageMiddleware",
@@ -60,9 +67,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "huike.core.security.middleware.ActiveUserMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into the lockout answer
 ]
 
 ROOT_URLCONF = "huike.config.urls"
@@ -106,11 +115,17 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out user name + address before any check
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
+# argon2 for new and changed passwords; PBKDF2 hashes from before still log in (and are upgraded then).
 PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
 ]
@@ -201,14 +216,59 @@ CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-if not DEBUG and os.environ.get("HUIKE_SECRET_KEY"):
-    # Production: a real key was given, so cookies travel over HTTPS only.
+CSRF_COOKIE_HTTPONLY = True  # pages send the token from the template (hx-headers), never from the cookie
+SESSION_COOKIE_AGE = 60 * 60 * 12
+PRODUCTION = not DEBUG and bool(os.environ.get("HUIKE_SECRET_KEY"))
+if PRODUCTION:
+    # Production: a real key was given, so the site is served over HTTPS (R-12.5; `huike check --deploy`).
     SESSION_COOKIE_SECURE = env_bool("HUIKE_SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    SECURE_SSL_REDIRECT = env_bool("HUIKE_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = int(os.environ.get("HUIKE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HUIKE_HSTS_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("HUIKE_HSTS_PRELOAD", True)
+    if env_bool("HUIKE_BEHIND_PROXY", False):
+        # Only when a reverse proxy terminates TLS and sets this header itself.
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy (django-csp): scripts only from our own static files, no inline script or
+# eval. Inline style attributes stay allowed: templates, Bootstrap and ECharts' tooltips set them, and
+# a style cannot run code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
+# Login throttling (django-axes, R-12.5): 5 failures for one user name from one address lock that
+# pair for 15 minutes, on the login page and the token endpoint alike; a success clears the count.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "huike.core.security.lockout.lockout_response"
+AXES_DISABLE_ACCESS_LOG = True  # logins are in the audit trail already
+AXES_VERBOSE = False
+AXES_SENSITIVE_PARAMETERS = ["password", "token"]
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "huike.core.security.logging.RequestIdFilter"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("HUIKE_LOG_LEVEL", "WARNING")},
 }
+if os.environ.get("HUIKE_LOG_FILE"):
+    LOGGING["handlers"]["file"] = {"class": "logging.handlers.WatchedFileHandler", "filename": os.environ["HUIKE_LOG_FILE"],
+                                   "filters": ["request_id"], "formatter": "plain", "encoding": "utf-8"}
+    LOGGING["root"]["handlers"].append("file")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from django.contrib.auth import authenticate
+from django.contrib.auth.signals import user_logged_in
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -31,10 +32,12 @@ class TokenView(APIView):
     def post(self, request):
         serializer = TokenInput(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = authenticate(request, **serializer.validated_data)
+        # The plain HttpRequest: django-axes marks a locked-out login on it, and its middleware answers 429.
+        user = authenticate(request._request, **serializer.validated_data)
         if user is None:
             raise ValidationError({"non_field_errors": [_("The user name or password is incorrect.")]})
         token, _created = Token.objects.get_or_create(user=user)
+        user_logged_in.send(sender=user.__class__, request=request._request, user=user)  # audit, axes reset
         return Response({"token": token.key})
 
 

@@ -24,6 +24,11 @@
     var bad = document.querySelector("form .is-invalid");
     if (bad) { bad.scrollIntoView({ block: "center" }); bad.focus({ preventScroll: true }); }
   }
+  // Confirmations live here, not in onsubmit attributes: the Content-Security-Policy allows no inline script.
+  document.addEventListener("submit", function (e) {
+    var form = e.target.closest ? e.target.closest("form[data-confirm]") : null;
+    if (form && !window.confirm(form.getAttribute("data-confirm"))) e.preventDefault();
+  }, true);
   document.addEventListener("DOMContentLoaded", function () { syncLostReason(); addTagSuggestion(); focusFirstError(); });
   document.addEventListener("htmx:afterSwap", function (e) { syncLostReason(e.target); addTagSuggestion(e.target); });
 })();
