@@ -69,7 +69,7 @@ class SurveyForm(BootstrapFormMixin, forms.Form):
                                             (3, _("3 — neutral")), (2, _("2 — unsatisfied")),
                                             (1, _("1 — very unsatisfied"))])
     nps = forms.IntegerField(label=_("How likely to recommend us (0–10, optional)"), required=False)
-    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    comment = forms.CharField(label=_("What the customer said"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def service_data(self) -> dict:
         return {f: self.cleaned_data.get(f) for f in ("score", "nps", "comment")}
