@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.fields import SkipField
+from rest_framework.relations import PKOnlyObject
 
 from huike.accounts import policies
 
@@ -40,6 +42,51 @@ class StrictInputMixin:
         if refused:
             raise serializers.ValidationError(refused)
         return value
+
+
+# Field types whose to_representation gives back a database value unchanged (str, bool, int, choice key).
+_VERBATIM = (serializers.CharField, serializers.EmailField, serializers.ChoiceField, serializers.BooleanField,
+             serializers.IntegerField)
+
+
+class FastOutputMixin:
+    """Output of wide records in long lists without DRF's per-field machinery.
+
+    DRF resolves every field of every row through get_attribute, SkipField and PKOnlyObject checks; for a
+    page of 50 customers with 40 fields that was the largest part of the request. Plain model columns are
+    read straight from the instance here, with the same conversion DRF would apply; everything else
+    (method fields, nested and custom fields) still goes through its own field. Same output, tested.
+    """
+
+    def _output_plan(self) -> list[tuple[str, str | None, bool, serializers.Field]]:
+        plan = self.__dict__.get("_plan")
+        if plan is None:
+            plan = self._plan = [self._step(f) for f in self._readable_fields]
+        return plan
+
+    def _step(self, field) -> tuple[str, str | None, bool, serializers.Field]:
+        columns = {f.name: f.attname for f in self.Meta.model._meta.concrete_fields}
+        name = field.source_attrs[0] if len(field.source_attrs) == 1 else None
+        if name in columns and type(field) is serializers.PrimaryKeyRelatedField and field.pk_field is None:
+            return field.field_name, columns[name], True, field  # the foreign key's id column, not the object
+        if name in columns and not isinstance(field, serializers.RelatedField):
+            return field.field_name, columns[name], type(field) in _VERBATIM, field
+        return field.field_name, None, False, field
+
+    def to_representation(self, instance):
+        out = {}
+        for name, attname, verbatim, field in self._output_plan():
+            if attname is None:
+                try:
+                    attribute = field.get_attribute(instance)
+                except SkipField:
+                    continue
+                check = attribute.pk if isinstance(attribute, PKOnlyObject) else attribute
+                out[name] = None if check is None else field.to_representation(attribute)
+                continue
+            value = getattr(instance, attname)
+            out[name] = value if value is None or verbatim else field.to_representation(value)
+        return out
 
 
 @extend_schema_field(OpenApiTypes.INT)

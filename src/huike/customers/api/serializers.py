@@ -8,7 +8,7 @@ from rest_framework import serializers
 from huike.accounts.models import User
 from huike.audit.models import AuditEntry
 from huike.classification.evidence import explain_customer
-from huike.core.api_serializers import StrictInputMixin
+from huike.core.api_serializers import FastOutputMixin, StrictInputMixin
 from huike.customers.models import Customer
 from huike.customers.services import EDITABLE_FIELDS
 
@@ -32,7 +32,7 @@ class TagNamesField(serializers.ListField):
         return super().to_representation(data)
 
 
-class CustomerOutput(serializers.ModelSerializer):
+class CustomerOutput(FastOutputMixin, serializers.ModelSerializer):
     tags = TagNamesField(read_only=True)
     classification = serializers.SerializerMethodField(
         help_text="Each classification result with its evidence in words (R-5), in the request's language.")
