@@ -12,6 +12,7 @@ urlpatterns = [
     path("tasks/", include("huike.automation.web.urls")),
     path("classification/", include("huike.classification.web.urls")),
     path("reports/", include("huike.reports.web.urls")),
+    path("imports/", include("huike.imports.web.urls")),
     path("settings/backups/", include("huike.backups.web.urls")),
     path("data/", include("huike.dataio.web.urls")),
 ]

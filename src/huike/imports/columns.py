@@ -215,6 +215,8 @@ def enum_indexes() -> dict[str, dict[str, str]]:
         "stage": choice_index(lambda: Stage.choices), "method": choice_index(lambda: Method.choices),
     }
     out["intent"].update({"高": "high", "中": "medium", "低": "low"})
+    out["method"].update({"电话": "phone", "拜访": "visit", "上门拜访": "visit", "邮件": "email", "线上": "online",
+                          "视频会议": "online", "微信": "wechat", "其他": "other"})
     for field, kind in OPTION_FIELDS.items():
         out[field] = choice_index(lambda kind=kind: options.choices(kind))
     return out

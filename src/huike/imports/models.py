@@ -33,6 +33,7 @@ class ImportJob(models.Model):
     original_name = models.CharField(max_length=200)
     file_format = models.CharField(max_length=4)  # csv | xlsx
     encoding = models.CharField(max_length=20, blank=True)  # csv only
+    language = models.CharField(max_length=10, default="zh-hans")  # the uploader's: row messages are in it
     headers = models.JSONField(default=list)
     mapping = models.JSONField(default=dict)  # {"<column index>": "<field>"}
     total = models.PositiveIntegerField(default=0)

@@ -15,7 +15,7 @@ from typing import IO
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from huike.accounts.models import User
@@ -79,7 +79,7 @@ def import_create(*, actor: User, upload: IO[bytes], name: str, size: int, kind:
         job = ImportJob.objects.create(
             kind=kind, on_duplicate=on_duplicate, owner=actor, file_path=relative, original_name=name[:200],
             file_format=found.file_format, encoding=found.encoding, headers=found.headers, mapping=mapping,
-            total=found.total, status=ImportStatus.DRAFT if draft else ImportStatus.QUEUED)
+            total=found.total, language=translation.get_language() or settings.LANGUAGE_CODE, status=ImportStatus.DRAFT if draft else ImportStatus.QUEUED)
         if not draft:
             _queue(job)
     return job
@@ -204,6 +204,12 @@ def import_execute(job_id: int, *, force: bool = False, batch_size: int = BATCH_
         return ImportJob.objects.get(pk=job_id)
     job = ImportJob.objects.get(pk=job_id)
     ImportJob.objects.filter(pk=job_id, started_at__isnull=True).update(started_at=timezone.now())
+    with translation.override(job.language):
+        return _run(job, batch_size)
+
+
+def _run(job: ImportJob, batch_size: int) -> ImportJob:
+    job_id = job.pk
     try:
         ctx = _context(job)
         checkpoint = job.checkpoint
