@@ -27,6 +27,7 @@ TYPES = {
     "cadence_reminders": gettext_lazy("Cadence reminders (built in)"),
     "complaint_escalation": gettext_lazy("Complaint deadline escalation (built in)"),
 }
+SET_BASED_LABEL = {"cadence_reminders", "complaint_escalation"}
 RECIPIENTS = {"owner": gettext_lazy("Owner"), "manager": gettext_lazy("Owner's manager"),
               "user": gettext_lazy("A user")}
 SETTABLE = ("intent", "stage", "industry", "source", "customer_type", "company_size", "remarks", "purchase_cycle",

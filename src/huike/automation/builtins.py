@@ -10,6 +10,7 @@ import datetime as dt
 
 from django.db import connection
 from django.urls import reverse
+from django.db.models import Q
 from django.utils import timezone
 
 from .records import local_tz
@@ -132,3 +133,39 @@ def _has_route(name: str) -> bool:
         return True
     except NoReverseMatch:
         return False
+
+
+def cadence_preview(out, action: dict, now: dt.datetime) -> None:
+    """What the cadence sweep would create today: due follow-ups without their reminder yet."""
+    from django.db.models import Exists, OuterRef
+
+    from huike.customers.models import Customer
+
+    from .models import Reminder
+
+    texts = {**CADENCE_TEXTS, **(action.get("texts") or {})}
+    period = now.astimezone(local_tz()).date().isoformat()
+    due = (Customer.objects.filter(deleted_at__isnull=True, owner__isnull=False, next_followup_at__isnull=False,
+                                   next_followup_at__lt=_day_end_utc(period))
+           .annotate(has=Exists(Reminder.objects.filter(customer=OuterRef("pk"), source="cadence",
+                                                         due_at=OuterRef("next_followup_at"))))
+           .filter(has=False))
+    out.matched += due.count()
+    for c in due.select_related("owner").order_by("next_followup_at")[:100]:
+        out.rows.append({"customer": {"id": c.id, "code": c.code, "name": c.name, "owner": str(c.owner)},
+                         "actions": [f"{texts.get(c.next_followup_reason, action.get('default') or '跟进客户')}"
+                                     f" · {timezone.localtime(c.next_followup_at):%Y-%m-%d %H:%M}"]})
+
+
+def complaint_preview(out, now: dt.datetime) -> None:
+    from huike.service.models import Complaint, ComplaintStatus
+
+    late = (Complaint.objects.exclude(status__in=[ComplaintStatus.RESOLVED, ComplaintStatus.CLOSED])
+            .filter(customer__deleted_at__isnull=True)
+            .filter(Q(responded_at__isnull=True, response_due_at__lt=now) | Q(resolve_due_at__lt=now))
+            .select_related("customer__owner"))
+    out.matched += late.count()
+    for c in late[:100]:
+        out.rows.append({"customer": {"id": c.customer_id, "code": c.customer.code, "name": c.customer.name,
+                                      "owner": str(c.customer.owner or "")},
+                         "actions": [f"投诉 #{c.pk}：{c.description[:40]}"]})

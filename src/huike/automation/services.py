@@ -31,3 +31,18 @@ def reminder_done(*, actor: User, reminder: Reminder) -> Reminder:
         reminder.done_at = timezone.now()
         reminder.save(update_fields=["status", "done_at"])
     return reminder
+
+
+@transaction.atomic
+def reminder_snooze(*, actor: User, reminder: Reminder, until) -> Reminder:
+    """Move an open reminder to a later time (it keeps its key, so no rule recreates it)."""
+    from huike.core.errors import FieldErrors
+
+    if reminder.user_id != actor.pk:
+        raise Forbidden(_("Only the person a reminder is for can snooze it."))
+    if until <= timezone.now():
+        raise FieldErrors({"until": [_("Choose a time in the future.")]})
+    if reminder.status == ReminderStatus.OPEN:
+        reminder.due_at = until
+        reminder.save(update_fields=["due_at"])
+    return reminder

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("huike.classification.api.urls")),
     path("", include("huike.reports.api.urls")),
     path("", include("huike.automation.api.urls")),
+    path("", include("huike.notifications.api.urls")),
     path("", include("huike.dataio.api.urls")),
     path("", include("huike.imports.api.urls")),
 ]

@@ -10,6 +10,8 @@ urlpatterns = [
     path("complaints/", include("huike.service.web.urls")),
     path("settings/system/", include("huike.configuration.web.urls")),
     path("tasks/", include("huike.automation.web.urls")),
+    path("settings/automation/", include("huike.automation.web.rule_urls")),
+    path("notifications/", include("huike.notifications.web.urls")),
     path("classification/", include("huike.classification.web.urls")),
     path("reports/", include("huike.reports.web.urls")),
     path("imports/", include("huike.imports.web.urls")),
