@@ -1,14 +1,21 @@
-"""CustomerFact rows, kept by database triggers on stage moves, follow-ups and customer deletion.
+"""CustomerFact rows, kept by database triggers on customers, stage moves and follow-ups.
 
-One statement recomputes a customer's facts from its few stage moves and follow-ups (the same statement,
-without the customer condition, rebuilds them all after a bulk load); the triggers run it for the customer
-a write touched, in the same transaction, on PostgreSQL and SQLite alike.
+One statement recomputes a customer's facts from its row, its few stage moves and follow-ups (the same
+statement, without the customer condition, rebuilds them all after a bulk load); the triggers run it for the
+customer a write touched, in the same transaction, on PostgreSQL and SQLite alike. The customer columns the
+book reports group by (MIRRORED) are copied on every change of them, so the funnel, follow-up and health
+reports read one narrow table and never join the wide customer rows.
 """
 from __future__ import annotations
 
 STAGES = ("potential", "intent", "closed", "lost")
 T = "reports_customerfact"
-COLUMNS = ["customer_id", "reached", *[f"{s}_{k}" for s in STAGES for k in ("days", "stays")], "first_followup_at"]
+MIRRORED = ["owner_id", "deleted_at", "created_at", "stage", "intent", "first_contact_at", "stage_changed_at",
+            "value_tier", "lost_reason"]
+COLUMNS = ["customer_id", "reached", *[f"{s}_{k}" for s in STAGES for k in ("days", "stays")], "first_followup_at",
+           *MIRRORED]
+# A change of these recomputes the stays (the first stay runs from the creation); of the rest, a copy.
+RECOMPUTE_ON = "created_at"
 
 
 def _days(vendor: str, later: str, earlier: str) -> str:
@@ -33,7 +40,8 @@ def recompute_sql(vendor: str, customer: str | None) -> str:
     first = f"SELECT f.customer_id, MIN(f.occurred_at) AS first_at FROM followups_followup f{only('f.customer_id')} " \
             "GROUP BY f.customer_id"
     values = ", ".join(["c.id", "COALESCE(s.reached, 0)",
-                        *[f"s.{s}_days, COALESCE(s.{s}_stays, 0)" for s in STAGES], "ff.first_at"])
+                        *[f"s.{s}_days, COALESCE(s.{s}_stays, 0)" for s in STAGES], "ff.first_at",
+                        *[f"c.{col}" for col in MIRRORED]])
     where = f" WHERE c.id = {customer}" if customer else " WHERE 1 = 1"
     return (f"INSERT INTO {T} ({', '.join(COLUMNS)}) SELECT {values} FROM customers_customer c "
             f"LEFT JOIN ({stays}) s ON s.customer_id = c.id LEFT JOIN ({first}) ff ON ff.customer_id = c.id{where}")
@@ -44,6 +52,21 @@ def upsert_sql(vendor: str, customer: str) -> str:
     return f"{recompute_sql(vendor, customer)} ON CONFLICT (customer_id) DO UPDATE SET {updates};"
 
 
+def mirror_sql(row: str = "NEW") -> str:
+    """Copy the customer's mirrored columns (a cheap write by primary key: owner, stage, tier changes)."""
+    cols = ", ".join(MIRRORED)
+    values = ", ".join(f"{row}.{c}" for c in MIRRORED)
+    updates = ", ".join(f"{c} = excluded.{c}" for c in MIRRORED)
+    zeros = ["reached", *[f"{s}_stays" for s in STAGES]]  # NOT NULL is checked before the conflict
+    return (f"INSERT INTO {T} (customer_id, {', '.join(zeros)}, {cols}) "
+            f"VALUES ({row}.id, {', '.join('0' for _ in zeros)}, {values}) "
+            f"ON CONFLICT (customer_id) DO UPDATE SET {updates};")
+
+
+def _changed(columns) -> str:
+    return " OR ".join(f"OLD.{c} IS DISTINCT FROM NEW.{c}" for c in columns)
+
+
 def _postgres() -> list[str]:
     body = upsert_sql("postgresql", "cid")
     return [
@@ -51,7 +74,11 @@ def _postgres() -> list[str]:
 DECLARE cid bigint;
 BEGIN
   IF TG_TABLE_NAME = 'customers_customer' THEN
-    DELETE FROM {T} WHERE customer_id = OLD.id; RETURN NULL;
+    IF TG_OP = 'DELETE' THEN DELETE FROM {T} WHERE customer_id = OLD.id; RETURN NULL; END IF;
+    IF TG_OP = 'INSERT' OR OLD.{RECOMPUTE_ON} IS DISTINCT FROM NEW.{RECOMPUTE_ON} THEN
+      cid := NEW.id; {body}
+    ELSE {mirror_sql()} END IF;
+    RETURN NULL;
   END IF;
   IF TG_OP IN ('UPDATE', 'DELETE') THEN cid := OLD.customer_id; {body} END IF;
   IF TG_OP IN ('UPDATE', 'INSERT') THEN cid := NEW.customer_id; {body} END IF;
@@ -63,12 +90,18 @@ END $$ LANGUAGE plpgsql""",
         "ON followups_followup FOR EACH ROW EXECUTE FUNCTION reports_customer_fact()",
         "CREATE TRIGGER reports_customer_fact_gone AFTER DELETE ON customers_customer "
         "FOR EACH ROW EXECUTE FUNCTION reports_customer_fact()",
+        "CREATE TRIGGER reports_customer_fact_new AFTER INSERT ON customers_customer "
+        "FOR EACH ROW EXECUTE FUNCTION reports_customer_fact()",
+        f"CREATE TRIGGER reports_customer_fact_upd AFTER UPDATE OF {', '.join(MIRRORED)} ON customers_customer "
+        f"FOR EACH ROW WHEN ({_changed(MIRRORED)}) EXECUTE FUNCTION reports_customer_fact()",
     ]
 
 
 POSTGRES_DROP = ["DROP TRIGGER IF EXISTS reports_stagechange_fact ON customers_stagechange",
                  "DROP TRIGGER IF EXISTS reports_followup_fact ON followups_followup",
-                 "DROP TRIGGER IF EXISTS reports_customer_fact_gone ON customers_customer"]
+                 "DROP TRIGGER IF EXISTS reports_customer_fact_gone ON customers_customer",
+                 "DROP TRIGGER IF EXISTS reports_customer_fact_new ON customers_customer",
+                 "DROP TRIGGER IF EXISTS reports_customer_fact_upd ON customers_customer"]
 
 
 def _sqlite() -> list[str]:
@@ -85,11 +118,25 @@ def _sqlite() -> list[str]:
         ]
     out.append(f"CREATE TRIGGER reports_customer_fact_gone AFTER DELETE ON customers_customer BEGIN "
                f"DELETE FROM {T} WHERE customer_id = OLD.id; END")
+    cols = ", ".join(MIRRORED)
+    out += [
+        f"CREATE TRIGGER reports_customer_fact_new AFTER INSERT ON customers_customer BEGIN "
+        f"{upsert_sql('sqlite', 'NEW.id')} END",
+        f"CREATE TRIGGER reports_customer_fact_moved AFTER UPDATE OF {RECOMPUTE_ON} ON customers_customer "
+        f"WHEN {_sqlite_changed([RECOMPUTE_ON])} BEGIN {upsert_sql('sqlite', 'NEW.id')} END",
+        f"CREATE TRIGGER reports_customer_fact_upd AFTER UPDATE OF {cols} ON customers_customer "
+        f"WHEN ({_sqlite_changed(MIRRORED)}) AND NOT ({_sqlite_changed([RECOMPUTE_ON])}) BEGIN {mirror_sql()} END",
+    ]
     return out
 
 
+def _sqlite_changed(columns) -> str:
+    return " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in columns)
+
+
 SQLITE_DROP = [f"DROP TRIGGER IF EXISTS reports_{n}_fact_{op}" for n in ("stagechange", "followup")
-               for op in ("ins", "del", "upd")] + ["DROP TRIGGER IF EXISTS reports_customer_fact_gone"]
+               for op in ("ins", "del", "upd")] + [f"DROP TRIGGER IF EXISTS reports_customer_fact_{op}"
+                                                   for op in ("gone", "new", "moved", "upd")]
 
 
 def _run(connection, statements) -> None:

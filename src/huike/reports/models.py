@@ -19,7 +19,10 @@ class OwnerDaySales(models.Model):
 class CustomerFact(models.Model):
     """Per customer: the furthest funnel stage recorded, the days spent in each stage (sum and number of
     completed stays) and the first follow-up time; recomputed for one customer by triggers on its stage moves
-    and follow-ups (facts.py), so the funnel and follow-up reports read one narrow row per customer."""
+    and follow-ups (facts.py), so the funnel and follow-up reports read one narrow row per customer.
+
+    The customer columns those reports and the health report group and filter by are copied here by a trigger
+    on customers (same names, so accounts.policies.customer_scope applies to this model unchanged)."""
 
     customer_id = models.BigIntegerField(primary_key=True)
     reached = models.SmallIntegerField(default=0)  # 0 potential, 1 intent, 2 closed
@@ -32,3 +35,14 @@ class CustomerFact(models.Model):
     lost_days = models.FloatField(null=True)
     lost_stays = models.IntegerField(default=0)
     first_followup_at = models.DateTimeField(null=True)
+    # copies of the customer's columns (facts.MIRRORED)
+    owner = models.ForeignKey("accounts.User", null=True, on_delete=models.DO_NOTHING, db_constraint=False,
+                              related_name="+")
+    deleted_at = models.DateTimeField(null=True)
+    created_at = models.DateTimeField(null=True)
+    stage = models.CharField(max_length=10, blank=True)
+    intent = models.CharField(max_length=10, blank=True)
+    first_contact_at = models.DateTimeField(null=True)
+    stage_changed_at = models.DateTimeField(null=True)
+    value_tier = models.CharField(max_length=10, blank=True)
+    lost_reason = models.CharField(max_length=40, blank=True)

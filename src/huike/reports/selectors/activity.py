@@ -9,8 +9,9 @@ from huike.customers.models import Customer
 from huike.service.models import Complaint, Urgency
 
 from ..filters import ReportFilters, customer_q, period_q
+from ..models import CustomerFact
 from ._sql import fetch, hours_sum, ratio, subquery
-from .book import cohort
+from .book import fact_cohort
 
 
 def _owner_names(ids) -> dict[int, str]:
@@ -25,15 +26,14 @@ def followup_efficiency(*, user: User, filters: ReportFilters) -> dict:
     """Per owner, for the customers created in the period: how fast the first follow-up came (hours after
     first contact, or after registration when no first contact is recorded), and how many high-intent
     customers closed; plus the customers overdue for a follow-up now (not period-bound)."""
-    base_sql, params = subquery(cohort(user, filters).order_by().values("id", "owner_id", "intent", "stage",
-                                                                        "first_contact_at", "created_at"))
+    base_sql, params = subquery(fact_cohort(user, filters).order_by().values(
+        "owner_id", "intent", "stage", "first_contact_at", "created_at", "first_followup_at"))
     rows = fetch(
-        f"SELECT t.owner_id, COUNT(*), COUNT(t.first_at), {hours_sum('t.first_at', 't.since')}, "
+        f"SELECT t.owner_id, COUNT(*), COUNT(t.first_followup_at), "
+        f"{hours_sum('t.first_followup_at', 'COALESCE(t.first_contact_at, t.created_at)')}, "
         "SUM(CASE WHEN t.intent = 'high' THEN 1 ELSE 0 END), "
         "SUM(CASE WHEN t.intent = 'high' AND t.stage = 'closed' THEN 1 ELSE 0 END) "
-        "FROM (SELECT c.owner_id, c.intent, c.stage, COALESCE(c.first_contact_at, c.created_at) AS since, "
-        f"f.first_followup_at AS first_at FROM ({base_sql}) c "
-        "LEFT JOIN reports_customerfact f ON f.customer_id = c.id) t GROUP BY t.owner_id", params)
+        f"FROM ({base_sql}) t GROUP BY t.owner_id", params)
     overdue = dict(
         Customer.objects.filter(customer_q(user, filters), next_followup_at__lt=timezone.now())
         .exclude(stage="lost", next_followup_reason="").order_by().values_list("owner_id").annotate(n=Count("*")))
@@ -55,7 +55,7 @@ def followup_efficiency(*, user: User, filters: ReportFilters) -> dict:
 def _health_base(user: User, filters: ReportFilters) -> tuple:
     """Customers on the books during the period (created before its end, not lost before its start),
     and the condition of being lost within it."""
-    base = Customer.objects.filter(customer_q(user, filters))
+    base = CustomerFact.objects.filter(customer_q(user, filters))
     if filters.period_end:
         base = base.filter(created_at__lt=filters.end_before())
     if filters.period_start:
@@ -69,8 +69,8 @@ def health(*, user: User, filters: ReportFilters) -> dict:
     base, churned = _health_base(user, filters)
     high = Q(value_tier="high")
     rows = list(base.order_by().values("owner_id").annotate(
-        base=Count("id"), churned=Count("id", filter=churned),
-        high_value=Count("id", filter=high), high_value_lost=Count("id", filter=high & churned)))
+        base=Count("pk"), churned=Count("pk", filter=churned),
+        high_value=Count("pk", filter=high), high_value_lost=Count("pk", filter=high & churned)))
     names = _owner_names(r["owner_id"] for r in rows)
     out = [{"key": str(r.pop("owner_id")), **r} for r in rows]
     for r in out:
@@ -81,7 +81,7 @@ def health(*, user: User, filters: ReportFilters) -> dict:
         r["churn_rate"] = ratio(r["churned"], r["base"])
         r["high_value_retention"] = ratio(r["high_value"] - r["high_value_lost"], r["high_value"])
     reasons = [{"key": r["lost_reason"], "count": r["count"]} for r in
-               base.filter(churned).order_by().values("lost_reason").annotate(count=Count("id"))
+               base.filter(churned).order_by().values("lost_reason").annotate(count=Count("pk"))
                .order_by("-count", "lost_reason")]
     return {"rows": out, "total": total, "reasons": reasons}
 

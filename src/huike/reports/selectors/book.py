@@ -1,14 +1,15 @@
 """Reports over the customer book: distribution, growth, the funnel."""
 from __future__ import annotations
 
-from django.db.models import Count
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 
 from huike.accounts.models import User
 from huike.customers.models import Customer
 
 from ..filters import ReportFilters, customer_q, period_q
-from ._sql import fetch, ratio, subquery
+from ..models import CustomerFact
+from ._sql import ratio
 
 DISTRIBUTION_KEYS = ("industry", "province", "intent", "stage", "value_tier", "value_class", "relationship_type",
                      "source", "segment")
@@ -19,6 +20,11 @@ STAGES = (*FUNNEL, "lost")
 def cohort(user: User, filters: ReportFilters):
     """The customers a book report counts: visible, narrowed by team/owner, created within the period."""
     return Customer.objects.filter(customer_q(user, filters), period_q("created_at", filters))
+
+
+def fact_cohort(user: User, filters: ReportFilters):
+    """The same customers as cohort(), read from their facts (the narrow copy kept by triggers, facts.py)."""
+    return CustomerFact.objects.filter(customer_q(user, filters), period_q("created_at", filters))
 
 
 def distribution(*, user: User, by: str, filters: ReportFilters | None = None) -> list[dict]:
@@ -48,16 +54,14 @@ def funnel(*, user: User, filters: ReportFilters) -> list[dict]:
     for "lost", the customers lost now. conversion_rate: the share of those that reached the next stage
     (null for the last). avg_days: the average completed stay in the stage, from the stage moves.
     """
-    base_sql, params = subquery(cohort(user, filters).order_by().values("id", "stage"))
-    reached = [f"SUM(CASE WHEN c.stage IN ({', '.join(repr(s) for s in FUNNEL[i:])}) OR f.reached >= {i} "
-               "THEN 1 ELSE 0 END)" for i in range(1, len(FUNNEL))]
-    stays = [f"SUM(f.{s}_days), SUM(f.{s}_stays)" for s in STAGES]
-    row = fetch(f"SELECT COUNT(*), {', '.join(reached)}, SUM(CASE WHEN c.stage = 'lost' THEN 1 ELSE 0 END), "
-                f"{', '.join(stays)} FROM ({base_sql}) c LEFT JOIN reports_customerfact f ON f.customer_id = c.id",
-                params)[0]
-    counts = [int(v or 0) for v in row[:len(FUNNEL) + 1]]
-    sums = row[len(FUNNEL) + 1:]
-    stays = {s: (sums[2 * i] / sums[2 * i + 1] if sums[2 * i + 1] else None) for i, s in enumerate(STAGES)}
+    sums = {"n": Count("pk"), "lost": Count("pk", filter=Q(stage="lost"))}
+    for i in range(1, len(FUNNEL)):
+        sums[f"reached_{i}"] = Count("pk", filter=Q(stage__in=FUNNEL[i:]) | Q(reached__gte=i))
+    for s in STAGES:
+        sums[f"{s}_days"], sums[f"{s}_stays"] = Sum(f"{s}_days"), Sum(f"{s}_stays")
+    row = fact_cohort(user, filters).aggregate(**sums)
+    counts = [row["n"], *[row[f"reached_{i}"] for i in range(1, len(FUNNEL))], row["lost"]]
+    stays = {s: (row[f"{s}_days"] / row[f"{s}_stays"] if row[f"{s}_stays"] else None) for s in STAGES}
     rows = []
     for i, stage in enumerate(FUNNEL):
         nxt = counts[i + 1] if i + 1 < len(FUNNEL) else None

@@ -75,3 +75,48 @@ def test_customer_facts_follow_stage_moves_and_follow_ups_and_equal_a_rebuild(bo
     kept_by_triggers = facts()
     customer_facts.rebuild(connection)
     assert facts() == kept_by_triggers and len(kept_by_triggers) == 7
+
+
+def all_facts():
+    from huike.reports import facts as customer_facts
+
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT {', '.join(customer_facts.COLUMNS)} FROM reports_customerfact ORDER BY customer_id")
+        return [tuple(round(v, 6) if isinstance(v, float) else v for v in row) for row in cur.fetchall()]
+
+
+def test_facts_copy_the_customer_through_every_write_and_equal_a_rebuild(org):
+    from huike.customers.models import Customer
+    from huike.customers.services import customer_update
+    from huike.followups.models import FollowUp
+    from huike.reports import facts as customer_facts
+    from huike.reports.models import CustomerFact
+    from huike.testing.factories import make_followup
+
+    # given customers created, moved along the funnel, followed up, reassigned, reclassified and deleted
+    a, b, c, d = (make_customer(org.ra1) for _ in range(4))
+    row = CustomerFact.objects.get(customer_id=a.pk)
+    assert (row.owner_id, row.stage, row.intent, row.created_at, row.deleted_at) == (
+        org.ra1.pk, a.stage, a.intent, a.created_at, None)
+    customer_update(actor=org.ra1, customer=a, data={"stage": "intent", "intent": "high"})
+    customer_update(actor=org.ra1, customer=a, data={"stage": "lost", "lost_reason": "price"})
+    make_followup(b, org.ra1)
+    FollowUp.objects.filter(customer=b).delete()
+    make_followup(b, org.ra1)
+    customer_assign(actor=org.ma, customer=b, owner=org.ra2)
+    Customer.objects.filter(pk=c.pk).update(value_tier="high", created_at=a.created_at - dt.timedelta(days=40))
+    customer_delete(actor=org.ma, customer=c)
+    Customer.objects.filter(pk=d.pk).delete()
+    # then each live or soft-deleted customer has one row with its current columns
+    a.refresh_from_db()
+    row = CustomerFact.objects.get(customer_id=a.pk)
+    assert (row.stage, row.intent, row.lost_reason, row.stage_changed_at, row.reached) == (
+        "lost", "high", "price", a.stage_changed_at, 1)
+    assert CustomerFact.objects.get(customer_id=b.pk).owner_id == org.ra2.pk
+    row = CustomerFact.objects.get(customer_id=c.pk)
+    assert (row.value_tier, row.deleted_at is not None) == ("high", True)
+    assert not CustomerFact.objects.filter(customer_id=d.pk).exists()
+    # and what the triggers kept equals a computation from scratch
+    kept_by_triggers = all_facts()
+    customer_facts.rebuild(connection)
+    assert all_facts() == kept_by_triggers and len(kept_by_triggers) == 3
