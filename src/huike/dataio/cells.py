@@ -1,8 +1,6 @@
 """Turning customer rows into spreadsheet cells: chosen fields, labels or raw keys, no formulas (R-11.2)."""
 from __future__ import annotations
 
-import datetime as dt
-import re
 from typing import Any, Callable, Iterable, Iterator
 
 from django.utils import timezone
@@ -24,7 +22,8 @@ CHOICES = {"kind": Kind, "intent": Intent, "stage": Stage, "value_tier": ValueTi
            "relationship_type": RelationshipType}
 OPTION_FIELDS = ("industry", "source", "company_size", "customer_type", "lost_reason")
 # Characters XML 1.0 cannot carry; openpyxl refuses a cell holding one.
-_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_ILLEGAL_XML = {c: None for c in [*range(0, 9), 11, 12, *range(14, 32)]}
+_TRIGGERS = frozenset(c[0] for c in DANGEROUS)
 
 
 def neutralise(text: str) -> str:
@@ -53,15 +52,22 @@ def clean_fields(requested: Iterable[str] | str | None) -> list[str]:
     return list(dict.fromkeys(names)) or list(DEFAULT_FIELDS)
 
 
-def _when(value: Any, labels: bool) -> str:
-    if isinstance(value, dt.datetime):
-        local = timezone.localtime(value)
-        return local.strftime("%Y-%m-%d %H:%M:%S") if labels else local.isoformat()
-    return value.isoformat()
+def _when(labels: bool) -> Callable[[Any], str]:
+    tz = timezone.get_current_timezone()  # once per export, not per cell
+    if labels:
+        return lambda v: v.astimezone(tz).replace(tzinfo=None).isoformat(" ", "seconds") if v else ""
+    return lambda v: v.astimezone(tz).isoformat() if v else ""
+
+
+def _text(v) -> str:
+    if not v:
+        return ""
+    v = v.translate(_ILLEGAL_XML)
+    return "'" + v if v[0] in _TRIGGERS else v
 
 
 def converter(field: str, labels: bool, owners: Callable[[int], str]) -> Callable[[Any], Any]:
-    """value → cell for one field: text is neutralised; ids stay numbers."""
+    """value → cell for one field, chosen once per export: text is neutralised; ids stay numbers."""
     if field == "id":
         return lambda v: v
     if field == "owner":
@@ -73,19 +79,16 @@ def converter(field: str, labels: bool, owners: Callable[[int], str]) -> Callabl
         return lambda v: names.get(v, v or "")
     if labels and field in OPTION_FIELDS:
         names = {k: options.label(field, k) for k in options.active_keys(field)}
-        return lambda v: neutralise(names.get(v) or options.label(field, v)) if v else ""
-    yes, no = (_("Yes"), _("No")) if labels else ("true", "false")
-
-    def convert(v):
-        if v is None:
-            return ""
-        if isinstance(v, bool):
-            return yes if v else no
-        if isinstance(v, (dt.date, dt.datetime)):
-            return _when(v, labels)
-        return neutralise(_ILLEGAL_XML.sub("", str(v)))
-
-    return convert
+        return lambda v: _text(names.get(v) or options.label(field, v)) if v else ""
+    kind = Customer._meta.get_field(field).get_internal_type()
+    if kind == "DateTimeField":
+        return _when(labels)
+    if kind == "DateField":
+        return lambda v: v.isoformat() if v else ""
+    if kind == "BooleanField":
+        yes, no = (_("Yes"), _("No")) if labels else ("true", "false")
+        return lambda v: yes if v else no
+    return _text
 
 
 def db_columns(fields: list[str]) -> list[str]:
