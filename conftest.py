@@ -4,9 +4,15 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from huike.accounts.models import Role
 from huike.testing.factories import make_team, make_user
+
+# Property tests judge results, not speed: on a shared 2-core machine the generation of a few hundred
+# values can take a second, which must not fail a run (no deadline, no "too slow" health check).
+settings.register_profile("huike", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("huike")
 
 
 @pytest.fixture(autouse=True)
