@@ -74,7 +74,7 @@ def compute(snap: Snapshot, t: Thresholds, as_of: dt.date, previous_model: dict 
         for i in np.flatnonzero(ordered):
             if model is not None:
                 r[i], f[i], m[i], segment[i] = rfm.score_one(model, recency[i], freq[i], money[i])
-    stage_since = np.fromiter((_ordinal(v) for v in snap.current["stage_changed_at"]), dtype=np.int64, count=n)
+    stage_since = snap.current["stage_since"]
     hashes = _hash([tier, klass, rel, r, f, m, segment, stage_since, *(ft.columns[name] for name in FEATURE_NAMES)])
     return Results(tier, klass, rel, r, f, m, segment, hashes, model_dict)
 
@@ -93,7 +93,8 @@ class EvidenceRows:
         self.tier, self.klass, self.rel = res.tier[rows].tolist(), res.klass[rows].tolist(), res.rel[rows].tolist()
         self.rfm = np.column_stack([res.r, res.f, res.m])[rows].tolist()
         self.segment = res.segment[rows].tolist()
-        self.stage_since = [json.dumps(_iso_date(v)) for v in stage_since[rows]]
+        self.stage_since = [json.dumps(dt.date.fromordinal(v).isoformat() if v else None)
+                            for v in stage_since[rows].tolist()]
         keys = ",".join(f'"{n}":%d' for n in FEATURE_NAMES)
         self.head = '{"run":%s,"thresholds":%d,"as_of":"%s",' % (json.dumps(run_id), thresholds_id, as_of.isoformat())
         self.template = '"stage_since":%s,"features":{' + keys + '},"value_tier":%s,"value_class":"%s",' \
@@ -106,16 +107,3 @@ class EvidenceRows:
             self.stage_since[j], *self.features[j], f'"{TIER_CODES[tier]}"' if tier >= 0 else "null",
             CLASS_CODES[self.klass[j]], "true" if klass_pending else "false", RELATIONSHIP_CODES[self.rel[j]],
             f"[{r},{f},{m}]" if r else "null", self.segment[j] or "null")
-
-
-def _iso_date(value) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return value[:10]
-    return value.date().isoformat() if isinstance(value, dt.datetime) else value.isoformat()
-
-
-def _ordinal(value) -> int:
-    day = _iso_date(value)
-    return dt.date.fromisoformat(day).toordinal() if day else 0

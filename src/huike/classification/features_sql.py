@@ -17,7 +17,7 @@ from .domain.thresholds import Thresholds
 from .domain.windows import months_before
 
 CHUNK = 50_000
-CURRENT = ("value_tier", "value_class", "relationship_type", "classification_hash", "stage", "stage_changed_at")
+CURRENT = ("value_tier", "value_class", "relationship_type", "classification_hash", "stage", "stage_since")
 
 
 @dataclass
@@ -31,6 +31,16 @@ def _day_start(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(0, 0), tzinfo=ZoneInfo(settings.TIME_ZONE))
 
 
+def _day_number(column: str, timestamp: bool = False) -> str:
+    """SQL for a date's proleptic ordinal (date.toordinal(), 0 for NULL): the database does the date
+    arithmetic for a million rows instead of Python parsing a million values. Timestamps count by
+    their UTC date, as the stored evidence always has."""
+    if connection.vendor == "postgresql":
+        day = f"({column} AT TIME ZONE 'UTC')::date" if timestamp else column
+        return f"COALESCE(({day} - DATE '0001-01-01') + 1, 0)"
+    return f"COALESCE(CAST(julianday(date({column})) - 1721424.5 AS INTEGER), 0)"
+
+
 def _order_sql(where: str) -> str:
     # Amounts are summed in fen and rounded once; every window is (start, end] on the order date.
     fen = "CAST(ROUND(SUM(CASE WHEN {cond} THEN amount ELSE 0 END) * 100) AS BIGINT)"
@@ -40,7 +50,7 @@ def _order_sql(where: str) -> str:
         fen.format(cond="date > %(klass)s"), fen.format(cond="date > %(tier)s"),
         fen.format(cond="date > %(recent)s"), fen.format(cond="date > %(before_recent)s AND date <= %(recent)s"),
         cnt.format(cond="date > %(growth)s"), cnt.format(cond="date > %(growth_prev)s AND date <= %(growth)s"),
-        "COUNT(*)", "MAX(date)", "MIN(date)",
+        "COUNT(*)", _day_number("MAX(date)"), _day_number("MIN(date)"),
     ]
     return (f"SELECT customer_id, {', '.join(cols)} FROM transactions_order "
             f"WHERE date <= %(as_of)s {where} GROUP BY customer_id")
@@ -62,14 +72,6 @@ def _params(as_of: dt.date, t: Thresholds) -> dict:
     }
 
 
-def _ordinal(value) -> int:
-    if value is None:
-        return 0
-    if isinstance(value, str):
-        value = dt.date.fromisoformat(value[:10])
-    return value.toordinal()
-
-
 def _rows(sql: str, params: dict):
     with connection.cursor() as cur:
         cur.execute(sql, params)
@@ -87,22 +89,19 @@ def load(as_of: dt.date, t: Thresholds, customer_id: int | None = None) -> Snaps
     if customer_id is not None:
         params["cid"] = customer_id
         one = "AND id = %(cid)s"
-    ids, owners, flags, current = [], [], [], {k: [] for k in CURRENT}
     sql = ("SELECT id, owner_id, core_business, proactive_collaboration, new_demand, value_tier, value_class, "
-           "relationship_type, classification_hash, stage, stage_changed_at FROM customers_customer "
-           f"WHERE deleted_at IS NULL {one} ORDER BY id")
+           f"relationship_type, classification_hash, stage, {_day_number('stage_changed_at', timestamp=True)} "
+           f"FROM customers_customer WHERE deleted_at IS NULL {one} ORDER BY id")
+    columns: list[list] = [[] for _ in range(5 + len(CURRENT))]
     for chunk in _rows(sql, params):
-        for row in chunk:
-            ids.append(row[0])
-            owners.append(row[1])
-            flags.append(row[2:5])
-            for k, v in zip(CURRENT, row[5:]):
-                current[k].append(v)
-    id_arr = np.array(ids, dtype=np.int64)
+        for column, values in zip(columns, zip(*chunk)):  # column-wise: one extend per column and chunk
+            column.extend(values)
+    id_arr = np.array(columns[0], dtype=np.int64)
     n = len(id_arr)
     cols = {name: np.zeros(n, dtype=np.int64) for name in FEATURE_NAMES}
-    flag_arr = np.array(flags, dtype=bool).reshape(n, 3)
-    cols["core_business"], cols["proactive"], cols["new_demand"] = flag_arr[:, 0], flag_arr[:, 1], flag_arr[:, 2]
+    for name, values in zip(("core_business", "proactive", "new_demand"), columns[2:5]):
+        cols[name] = np.array(values, dtype=bool)
+    current = dict(zip(CURRENT, columns[5:]))
     where = "AND customer_id = %(cid)s" if customer_id is not None else ""
 
     order_cols = ("amt_annual", "cnt_annual", "amt_class", "amt_tier", "amt_recent", "amt_before_recent",
@@ -111,11 +110,10 @@ def load(as_of: dt.date, t: Thresholds, customer_id: int | None = None) -> Snaps
     for chunk in _rows(_order_sql(where), params):
         pos = _positions(id_arr, chunk)
         ok = pos >= 0
-        data = np.array([r[1:10] for r in chunk], dtype=np.int64)
-        for j, name in enumerate(order_cols):
+        data = np.array(chunk, dtype=np.int64)
+        for j, name in enumerate((*order_cols, "last_order"), start=1):
             cols[name][pos[ok]] = data[ok, j]
-        cols["last_order"][pos[ok]] = [_ordinal(r[10]) for r, keep in zip(chunk, ok) if keep]
-        first_order[pos[ok]] = [_ordinal(r[11]) for r, keep in zip(chunk, ok) if keep]
+        first_order[pos[ok]] = data[ok, 11]
 
     complaints_sql = ("SELECT customer_id, COUNT(*) FROM service_complaint WHERE received_at >= %(complaints_from)s "
                       f"AND received_at < %(complaints_to)s {where} GROUP BY customer_id")
@@ -134,17 +132,14 @@ def load(as_of: dt.date, t: Thresholds, customer_id: int | None = None) -> Snaps
                 cols["nonrenewed_streak"][p] = (first_other - 1) if first_other else count
 
     first_contract = np.zeros(n, dtype=np.int64)
-    contract_sql = ("SELECT customer_id, MIN(start_date) FROM transactions_contract "
+    contract_sql = (f"SELECT customer_id, {_day_number('MIN(start_date)')} FROM transactions_contract "
                     f"WHERE start_date <= %(as_of)s {where} GROUP BY customer_id")
-    for chunk in _rows(contract_sql, params):
-        pos = _positions(id_arr, chunk)
-        ok = pos >= 0
-        first_contract[pos[ok]] = [_ordinal(r[1]) for r, keep in zip(chunk, ok) if keep]
+    _scatter(id_arr, contract_sql, params, first_contract)
     both = np.where(first_order == 0, first_contract, np.where(first_contract == 0, first_order,
                                                                  np.minimum(first_order, first_contract)))
     cols["first_coop"] = both
-    cur = {k: np.array(v, dtype=object) for k, v in current.items()}
-    return Snapshot(FeatureTable(id_arr, cols), cur, np.array(owners, dtype=np.int64))
+    cur = {k: np.array(v, dtype=np.int64 if k == "stage_since" else object) for k, v in current.items()}
+    return Snapshot(FeatureTable(id_arr, cols), cur, np.array(columns[1], dtype=np.int64))
 
 
 def _positions(id_arr: np.ndarray, chunk) -> np.ndarray:

@@ -54,7 +54,7 @@ def _chunk(snap, res, changed, run_id, as_of, t, thresholds_id, strategies):
     rows, changes, reminders, pending_ids = [], [], [], []
     history_evidence = json.dumps({"run": run_id})
     created_at = connection.ops.adapt_datetimefield_value(now)  # the engine's own text form on SQLite
-    ev = EvidenceRows(ft, res, changed, run_id, as_of, thresholds_id, cur["stage_changed_at"])
+    ev = EvidenceRows(ft, res, changed, run_id, as_of, thresholds_id, cur["stage_since"])
     ids, hashes, owners = ft.ids[changed].tolist(), res.hashes[changed].tolist(), snap.owners[changed].tolist()
     olds = [[v or "" for v in cur[k][changed]] for k in ("value_tier", "value_class", "relationship_type")]
     for j, cid in enumerate(ids):
