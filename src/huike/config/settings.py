@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "huike.dataio",
     "huike.backups",
     "huike.imports",
+    "huike.recycle",
 ]
 
 MIDDLEWARE = [
@@ -60,6 +61,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "huike.core.security.middleware.NoStoreMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",  # before WhiteNoise: static files too
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "huike.core.middleware.UserLanguageMiddleware",
@@ -70,7 +72,6 @@ MIDDLEWARE = [
     "huike.core.security.middleware.ActiveUserMiddleware",
     "huike.core.security.write_audit.UnauditedWriteMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into the lockout answer
 ]
