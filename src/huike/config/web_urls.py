@@ -17,4 +17,5 @@ urlpatterns = [
     path("imports/", include("huike.imports.web.urls")),
     path("settings/backups/", include("huike.backups.web.urls")),
     path("data/", include("huike.dataio.web.urls")),
+    path("settings/recycle-bin/", include("huike.recycle.web.urls")),
 ]

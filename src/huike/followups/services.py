@@ -16,6 +16,7 @@ from huike.automation.events import emit as emit_event
 from huike.core.errors import FieldErrors, Forbidden
 from huike.customers.cadence import refresh_cadence
 from huike.customers.models import Customer
+from huike.recycle.services import bin_record
 
 from .domain.attachments import CONTENT_TYPES, check_attachment, safe_filename
 from .models import Attachment, FollowUp, Method, ReviewStatus
@@ -160,7 +161,14 @@ def followup_delete(*, actor: User, followup: FollowUp) -> None:
     customer_id = followup.customer_id
     before = snapshot(followup, AUDITED)
     audit_record(actor=actor, action="delete", obj=followup, changes=diff(before, {}), customer_id=customer_id)
-    for a in followup.attachments.all():
-        a.file.delete(save=False)
+    # soft first (R-12.2): the rows wait in the recycle bin, the files on disk until an admin purges them
+    attachments = list(followup.attachments.all())
+    bin_record(actor=actor, obj=followup, children=attachments, files=[a.file.name for a in attachments])
     followup.delete()
+    _after_contact(Customer.objects.select_for_update().get(pk=customer_id))
+
+
+@transaction.atomic
+def customer_contact_refresh(customer_id: int) -> None:
+    """The customer's cadence after its follow-ups changed outside this module (a restore from the recycle bin)."""
     _after_contact(Customer.objects.select_for_update().get(pk=customer_id))

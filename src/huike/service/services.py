@@ -15,6 +15,7 @@ from huike.core.errors import FieldErrors
 from huike.core.validation import unknown_fields
 from huike.classification.reclassify import reclassify_on_commit
 from huike.customers.models import Customer
+from huike.recycle.services import bin_record
 
 from .domain.deadlines import DEFAULT_DEADLINES, complaint_deadlines
 from .models import Channel, Complaint, ComplaintDeadline, ComplaintStatus, SatisfactionSurvey, Urgency
@@ -108,6 +109,7 @@ def complaint_delete(*, actor: User, complaint: Complaint) -> None:
     audit_record(actor=actor, action="delete", obj=complaint, changes=diff(snapshot(complaint, AUDITED), {}),
                  customer_id=complaint.customer_id)
     reclassify_on_commit(complaint.customer_id)
+    bin_record(actor=actor, obj=complaint)  # soft first: restorable from the recycle bin
     complaint.delete()
 
 

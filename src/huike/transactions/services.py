@@ -14,6 +14,7 @@ from huike.core.errors import FieldErrors
 from huike.core.validation import amount_error, unknown_fields
 from huike.classification.reclassify import reclassify_on_commit
 from huike.customers.models import Customer
+from huike.recycle.services import bin_record
 
 from .models import Contract, Order, RenewalStatus
 
@@ -104,6 +105,7 @@ def _delete(fields, *, actor: User, obj) -> None:
     policies.require_delete(actor)
     audit_record(actor=actor, action="delete", obj=obj, changes=diff(snapshot(obj, fields), {}), customer_id=obj.customer_id)
     reclassify_on_commit(obj.customer_id)
+    bin_record(actor=actor, obj=obj)  # soft first: restorable from the recycle bin
     obj.delete()
 
 
