@@ -23,6 +23,7 @@ def test_rep_exports_the_filtered_list_as_csv(new_page, org):
     page.goto("/customers/")
     page.select_option("select[name=stage]", "intent")
     page.wait_for_url("**stage=intent**")
+    shot(page, "desktop-customers-export-button")
     page.click("#export-customers")
     page.wait_for_url("**/data/export/?**stage=intent**")
     assert page.locator("#export-count").inner_text().startswith("1 ")

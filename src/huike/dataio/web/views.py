@@ -135,6 +135,12 @@ def merge_detail(request, pk: int):
 
 
 def _related_name(label: str) -> str:
+    names = {"followups.followup": _("Follow-ups"), "transactions.order": _("Orders"),
+             "transactions.contract": _("Contracts"), "service.complaint": _("Complaints"),
+             "automation.reminder": _("Reminders"), "customers.stagechange": _("Stage history"),
+             "classification.change": _("Classification history"), "audit.auditentry": _("Change history")}
+    if label in names:
+        return names[label]
     model, _column = merge.relations().get(label, (None, None))
     return str(model._meta.verbose_name_plural) if model else label
 
