@@ -161,3 +161,27 @@ def test_export_page_keeps_the_list_filters(client, org):
     # then the page counted one customer, and the file holds just that one
     assert page.status_code == 200 and page.context["count"] == 1
     assert read_csv(response) == [["code", "name"], [keep.code, "页面导出有限公司"]]
+
+
+def test_large_export_from_the_page_goes_to_its_status_page(client, org, settings,
+                                                            django_capture_on_commit_callbacks):
+    # given three customers of ra1 and a direct-download limit of two
+    settings.HUIKE_EXPORT_SYNC_MAX_ROWS = 2
+    for _ in range(3):
+        make_customer(org.ra1)
+    client.force_login(org.ra1)
+    # when ra1 exports the whole list as xlsx on the page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/data/export/", {"format": "xlsx", "fields": ["code", "name"], "labels": "1"})
+    # then the page moves to the job, which is done and offers the zip; its API status says the same
+    export = Export.objects.get()
+    assert (response.status_code, response["Location"]) == (302, f"/data/exports/{export.pk}/")
+    status = client.get(response["Location"])
+    assert status.status_code == 200 and f"/data/exports/{export.pk}/download/" in status.content.decode()
+    api = client_for(org.ra1).get(f"/api/v1/exports/{export.pk}/").json()
+    assert (api["status"], api["rows"], api["download"]) == (
+        "done", 3, f"http://testserver/api/v1/exports/{export.pk}/download/")
+    download = client.get(f"/data/exports/{export.pk}/download/")
+    with zipfile.ZipFile(io.BytesIO(b"".join(download.streaming_content))) as z:
+        sheet = load_workbook(io.BytesIO(z.read(z.namelist()[0])), read_only=True).active
+        assert [r[1] for r in sheet.iter_rows(values_only=True)][0] == "客户名称"  # the user's language: zh-Hans
