@@ -128,9 +128,11 @@ def main() -> None:
 
     with connection.cursor() as c:
         c.execute("ANALYZE")
+    from huike.dataio.cells import DEFAULT_FIELDS
+
     rows, total = measure(args)
-    print(f"\n{where}: export of {total:,} customers, {len(rows and __import__('huike.dataio.cells', fromlist=['x']).DEFAULT_FIELDS)} "
-          f"fields, median of {args.repeats} runs\n")
+    print(f"\n{where}: export of {total:,} customers, {len(DEFAULT_FIELDS)} fields, "
+          f"median of {args.repeats} runs\n")
     print("| case | seconds | rows/s | × baseline | peak traced MiB |")
     print("|---|---:|---:|---:|---:|")
     for r in rows:
