@@ -96,43 +96,34 @@ def cadence_sweep(action: dict, period: str, now: dt.datetime) -> int:
 
 
 def complaint_sweep(action: dict, now: dt.datetime | None = None) -> int:
-    """Notify the owner and escalate to the manager once per complaint and deadline that has passed."""
-    from huike.notifications.services import notify
-    from huike.service.models import Complaint, ComplaintStatus
+    """Notify the owner and escalate to the manager once per complaint and deadline that has passed,
+    in set-based inserts keyed complaint:<id>:<deadline>:u<user> (a second sweep adds nothing)."""
+    from huike.accounts.models import Team, User
+    from huike.customers.models import Customer
+    from huike.notifications.services import notify_insert_select
+    from huike.service.models import Complaint
 
     now = now or timezone.now()
-    late = (Complaint.objects.exclude(status__in=[ComplaintStatus.RESOLVED, ComplaintStatus.CLOSED])
-            .filter(customer__deleted_at__isnull=True)
-            .select_related("customer__owner__team__manager"))
+    url = reverse("service:detail", args=[0]).rsplit("0/", 1)[0]
+    t = {"c": Complaint._meta.db_table, "k": Customer._meta.db_table, "u": User._meta.db_table,
+         "t": Team._meta.db_table}
     made = 0
-    for c in late.filter(responded_at__isnull=True, response_due_at__lt=now).iterator():
-        made += _escalate(notify, c, "response", "投诉超过响应时限：{name}")
-    for c in late.filter(resolve_due_at__lt=now).iterator():
-        made += _escalate(notify, c, "resolve", "投诉超过解决时限：{name}")
+    for deadline, title, late in (
+            ("response", "投诉超过响应时限：", "c.responded_at IS NULL AND c.response_due_at < %s"),
+            ("resolve", "投诉超过解决时限：", "c.resolve_due_at < %s")):
+        parts = []
+        for who in ("k.owner_id", "tm.manager_id"):
+            parts.append(f"""
+                SELECT {who} AS user_id, %s || k.name AS title,
+                       k.name || '（' || k.code || '）：' || substr(c.description, 1, 200) AS body,
+                       %s || c.id || '/' AS url, 'complaint:' || c.id || ':{deadline}:u' || {who} AS key
+                FROM {t['c']} c JOIN {t['k']} k ON k.id = c.customer_id
+                LEFT JOIN {t['u']} o ON o.id = k.owner_id LEFT JOIN {t['t']} tm ON tm.id = o.team_id
+                WHERE c.status NOT IN ('resolved', 'closed') AND k.deleted_at IS NULL AND {who} IS NOT NULL
+                  AND {late}""")
+        params = [title, url, now] * 2
+        made += notify_insert_select(" UNION ALL ".join(parts), params, kind="complaint", now=now)
     return made
-
-
-def _escalate(notify, complaint, deadline: str, title: str) -> int:
-    owner = complaint.customer.owner
-    team = owner.team if owner else None
-    people = [p for p in (owner, team.manager if team else None) if p is not None]
-    url = reverse("service:detail", args=[complaint.pk]) if _has_route("service:detail") else ""
-    body = f"{complaint.customer.name}（{complaint.customer.code}）：{complaint.description[:200]}"
-    made = 0
-    for person in {p.pk: p for p in people}.values():
-        made += notify(user=person, title=title.format(name=complaint.customer.name), body=body, url=url,
-                       kind="complaint", key=f"complaint:{complaint.pk}:{deadline}:u{person.pk}") is not None
-    return made
-
-
-def _has_route(name: str) -> bool:
-    from django.urls import NoReverseMatch
-
-    try:
-        reverse(name, args=[1])
-        return True
-    except NoReverseMatch:
-        return False
 
 
 def cadence_preview(out, action: dict, now: dt.datetime) -> None:

@@ -110,3 +110,36 @@ def delivery_retry(*, actor: User, delivery: Delivery) -> None:
         raise Forbidden(_("Only an admin can retry a failed delivery."))
     Delivery.objects.filter(pk=delivery.pk).update(status=DeliveryStatus.PENDING, next_attempt_at=None, attempts=0)
     transaction.on_commit(lambda: _enqueue_delivery(delivery.notification_id))
+
+
+def notify_insert_select(select_sql: str, params: list, *, kind: str, now: dt.datetime) -> int:
+    """Set-based notify(): insert the rows of `select_sql` (columns user_id, title, body, url, key) whose key
+    is new — one INSERT … SELECT … ON CONFLICT DO NOTHING — then queue their channel deliveries.
+    For sweeps that may notify thousands at once; returns how many notifications were new."""
+    from django.db import connection
+
+    table = Notification._meta.db_table
+    sql = (f"INSERT INTO {table} (user_id, title, body, url, key, kind, read_at, created_at) "
+           f"SELECT s.user_id, s.title, s.body, s.url, s.key, %s, NULL, %s FROM ({select_sql}) s WHERE 1 = 1 "
+           "ON CONFLICT (key) DO NOTHING")
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [kind, now, *params])
+            made = max(cursor.rowcount, 0)
+        if made:
+            _deliveries_for_new(kind, now)
+    return made
+
+
+def _deliveries_for_new(kind: str, now: dt.datetime) -> None:
+    """Outbox rows for the just-inserted notifications of users who chose other channels (few users)."""
+    fresh = Notification.objects.filter(kind=kind, created_at=now)
+    rows = []
+    for pref in ChannelPreference.objects.filter(user__in=fresh.values("user_id")):
+        channels = pref.enabled_channels()
+        if channels:
+            ids = fresh.filter(user_id=pref.user_id).values_list("id", flat=True)
+            rows += [Delivery(notification_id=i, channel=c) for i in ids for c in channels]
+    Delivery.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+    for notification_id in {r.notification_id for r in rows}:
+        transaction.on_commit(lambda n=notification_id: _enqueue_delivery(n))
