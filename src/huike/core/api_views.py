@@ -26,18 +26,19 @@ CONFLICT = OpenApiResponse(DuplicateSerializer, description="A customer with the
 
 
 def crud_schema(*, tag: str, input_serializer, output_serializer, create_input=None, create_output=None,
-                create_extra: dict | None = None):
+                create_extra: dict | None = None, update_extra: dict | None = None, update_parameters=None):
     """OpenAPI documentation for a list/create/retrieve/update/delete resource."""
     writes = {400: BAD_REQUEST, 403: FORBIDDEN}
+    updates = {**writes, **(update_extra or {})}
     return extend_schema_view(
         list=extend_schema(tags=[tag], responses={200: output_serializer(many=True), 400: BAD_REQUEST}),
         create=extend_schema(tags=[tag], request=create_input or input_serializer,
                              responses={201: create_output or output_serializer, **writes, **(create_extra or {})}),
         retrieve=extend_schema(tags=[tag], responses={200: output_serializer, 404: NOT_FOUND}),
-        update=extend_schema(tags=[tag], request=input_serializer,
-                             responses={200: output_serializer, 404: NOT_FOUND, **writes}),
-        partial_update=extend_schema(tags=[tag], request=input_serializer,
-                                     responses={200: output_serializer, 404: NOT_FOUND, **writes}),
+        update=extend_schema(tags=[tag], request=input_serializer, parameters=update_parameters,
+                             responses={200: output_serializer, 404: NOT_FOUND, **updates}),
+        partial_update=extend_schema(tags=[tag], request=input_serializer, parameters=update_parameters,
+                                     responses={200: output_serializer, 404: NOT_FOUND, **updates}),
         destroy=extend_schema(tags=[tag], responses={204: None, 403: FORBIDDEN, 404: NOT_FOUND}),
     )
 

@@ -38,3 +38,12 @@ class Forbidden(DomainError):
 
 class NotFound(DomainError):
     """The record does not exist or is outside the user's scope (HTTP 404)."""
+
+
+class StaleVersion(DomainError):
+    """The record changed since the client read it (R-12.4): nothing was written; `version` is the current one."""
+
+    def __init__(self, message: str, version: int):
+        super().__init__(message)
+        self.message = str(message)
+        self.version = version

@@ -11,7 +11,7 @@ from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from .errors import DuplicateCustomer, FieldErrors, Forbidden, NotFound
+from .errors import DuplicateCustomer, FieldErrors, Forbidden, NotFound, StaleVersion
 
 log = logging.getLogger("huike.api")
 
@@ -24,6 +24,13 @@ def api_exception_handler(exc, context):
             {"detail": exc.message, "duplicates": exc.duplicates, "fields": exc.fields},
             status=status.HTTP_409_CONFLICT,
         )
+    if isinstance(exc, StaleVersion):
+        body = {"detail": exc.message, "version": exc.version}
+        if getattr(exc, "current", None) is not None:  # the API view attaches the record as it is now
+            body["current"] = exc.current
+        response = Response(body, status=status.HTTP_409_CONFLICT)
+        response["ETag"] = f'"{exc.version}"'
+        return response
     if isinstance(exc, Forbidden):
         return Response(
             {"detail": exc.message or _("You do not have permission to perform this action.")},

@@ -146,6 +146,8 @@ class Customer(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
+    # bumped by every edit through customer_update; a write naming an older version is refused
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -12,7 +12,7 @@ from huike.accounts import policies
 from huike.accounts.models import User
 from huike.audit.services import audit_record, diff, snapshot
 from huike.automation.events import emit as emit_event
-from huike.core.errors import DuplicateCustomer, FieldErrors
+from huike.core.errors import DuplicateCustomer, FieldErrors, StaleVersion
 from huike.core.models import Sequence
 
 from .cadence import refresh_cadence
@@ -144,8 +144,13 @@ def customer_create(*, actor: User, data: dict[str, Any], owner: User | None = N
 
 
 @transaction.atomic
-def customer_update(*, actor: User, customer: Customer, data: dict[str, Any]) -> Customer:
-    """Partial update. Owner changes go through customer_assign's rule."""
+def customer_update(*, actor: User, customer: Customer, data: dict[str, Any],
+                    expected_version: int | None = None) -> Customer:
+    """Partial update. Owner changes go through customer_assign's rule.
+
+    `expected_version` is the version the editor read (If-Match / the form's hidden field): a write over a newer
+    one is refused with StaleVersion (R-12.4). Without it the write still cannot interleave with another one.
+    """
     data = dict(data)
     new_owner = data.pop("owner", None)
     if new_owner is not None and new_owner.pk != customer.owner_id:
@@ -154,6 +159,8 @@ def customer_update(*, actor: User, customer: Customer, data: dict[str, Any]) ->
     if unknown:
         raise FieldErrors({f: [_("This field cannot be changed.")] for f in sorted(unknown)})
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    if expected_version is not None and expected_version != customer.version:
+        raise _stale(customer.version)
     cleaned = clean_customer(data, instance=customer)
     found = find_duplicates(
         phone=cleaned.get("phone", ""), email=cleaned.get("email", ""), credit_code=cleaned.get("credit_code", ""),
@@ -175,6 +182,7 @@ def customer_update(*, actor: User, customer: Customer, data: dict[str, Any]) ->
         StageChange.objects.create(customer=customer, from_stage=old_stage, to_stage=customer.stage, at=now, by=actor)
     derive_search_fields(customer)
     refresh_cadence(customer, save=False, now=now)
+    _claim_version(customer)
     try:
         with transaction.atomic():
             customer.save()
@@ -198,6 +206,21 @@ def customer_update(*, actor: User, customer: Customer, data: dict[str, Any]) ->
         audit_record(actor=actor, action=action, obj=customer, changes=changes, customer_id=customer.pk)
         emit_event("customer_changed", customer.pk, changes)
     return customer
+
+
+def _stale(version: int) -> StaleVersion:
+    return StaleVersion(_("This customer was changed by someone else after you opened it (it is now at version "
+                          "%(version)d). Nothing was saved: reload it to see the current values.") % {"version": version},
+                        version=version)
+
+
+def _claim_version(customer: Customer) -> None:
+    """Compare-and-set in one statement: SQLite has no row lock, so two writers that read the same version
+    cannot both pass (the second UPDATE matches no row)."""
+    read = customer.version
+    if not Customer.objects.filter(pk=customer.pk, version=read).update(version=F("version") + 1):
+        raise _stale(Customer.objects.values_list("version", flat=True).get(pk=customer.pk))
+    customer.version = read + 1
 
 
 def customer_assign(*, actor: User, customer: Customer, owner: User) -> Customer:

@@ -39,8 +39,8 @@ class CustomerOutput(FastOutputMixin, serializers.ModelSerializer):
 
     class Meta:
         model = Customer
-        fields = CUSTOMER_OUTPUT
-        read_only_fields = CUSTOMER_OUTPUT
+        fields = [*CUSTOMER_OUTPUT, "version"]  # the version is the ETag; not an export column
+        read_only_fields = fields
 
 
     @extend_schema_field(OpenApiTypes.OBJECT)
@@ -59,7 +59,7 @@ class CustomerCreated(CustomerOutput):
     warnings = SimilarCustomer(many=True, read_only=True, help_text="Customers with a similar name (not refused).")
 
     class Meta(CustomerOutput.Meta):
-        fields = [*CUSTOMER_OUTPUT, "warnings"]
+        fields = [*CUSTOMER_OUTPUT, "version", "warnings"]
         read_only_fields = fields
 
 

@@ -9,6 +9,8 @@ from rest_framework.response import Response
 
 from huike.audit.models import AuditEntry
 from huike.core.api_views import CONFLICT, NOT_FOUND, ResourceViewSet, crud_schema
+from huike.core.errors import StaleVersion
+from huike.core.versioning import CONFLICT_ON_WRITE, IF_MATCH, etag, if_match
 from huike.customers import selectors, services
 from huike.customers.models import Customer
 
@@ -19,7 +21,8 @@ INT_FILTERS = ("owner", "team")
 
 
 @crud_schema(tag="customers", input_serializer=CustomerInput, output_serializer=CustomerOutput,
-             create_output=CustomerCreated, create_extra={409: CONFLICT})
+             create_output=CustomerCreated, create_extra={409: CONFLICT}, update_extra={409: CONFLICT_ON_WRITE},
+             update_parameters=[IF_MATCH])
 class CustomerViewSet(ResourceViewSet):
     """Customers (R-2) within your scope; a duplicate phone, email or credit code is refused with 409."""
 
@@ -51,8 +54,19 @@ class CustomerViewSet(ResourceViewSet):
         ]
         return Response(body, status=status.HTTP_201_CREATED)
 
+    def retrieve(self, request, pk=None, *args, **kwargs):
+        return _with_etag(super().retrieve(request, pk, *args, **kwargs))
+
+    def update(self, request, pk=None, *args, partial: bool = False, **kwargs):
+        return _with_etag(super().update(request, pk, *args, partial=partial, **kwargs))
+
     def update_record(self, obj, data):
-        return services.customer_update(actor=self.request.user, customer=obj, data=data)
+        try:
+            return services.customer_update(actor=self.request.user, customer=obj, data=data,
+                                            expected_version=if_match(self.request))
+        except StaleVersion as stale:
+            stale.current = self.output(self.fetch(obj.pk)).data  # what the client lost the race to
+            raise
 
     def delete_record(self, obj):
         services.customer_delete(actor=self.request.user, customer=obj)
@@ -66,3 +80,8 @@ class CustomerViewSet(ResourceViewSet):
         entries = AuditEntry.objects.filter(customer_id=customer.pk).select_related("actor").order_by("-at", "-id")
         page = self.paginate_queryset(entries)
         return self.get_paginated_response(AuditEntryOutput(page, many=True).data)
+
+
+def _with_etag(response):
+    response["ETag"] = etag(response.data["version"])
+    return response

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from huike.accounts import policies
 from huike.accounts.models import User
-from huike.core.errors import DuplicateCustomer, FieldErrors
+from huike.core.errors import DuplicateCustomer, FieldErrors, StaleVersion
 from huike.core.web import domain_errors, form_errors_from, mark_invalid, redirect
 from huike.customers import services
 from huike.customers.models import Tag
@@ -62,7 +62,8 @@ def _save(request, form, customer=None):
         owner_id = form.cleaned_data.get("owner")
         owner = User.objects.filter(pk=owner_id, is_active=True).first() if owner_id else None
         return services.customer_create(actor=user, data=data, owner=owner), {}
-    return services.customer_update(actor=user, customer=customer, data=data), {}
+    return services.customer_update(actor=user, customer=customer, data=data,
+                                    expected_version=form.cleaned_data.get("version")), {}
 
 
 def _form_view(request, customer=None):
@@ -81,6 +82,11 @@ def _form_view(request, customer=None):
     except FieldErrors as e:
         form_errors_from(form, e.errors)
         return _render_form(request, form, customer)
+    except StaleVersion as e:
+        # never a silent overwrite: the editor sees why and reloads the current values
+        response = _render_form(request, form, customer, stale=e.message)
+        response.status_code = 409
+        return response
     except DuplicateCustomer as e:
         visible = _visible_ids(user, e.duplicates)
         return _render_form(request, form, customer, duplicate={"message": e.message, "fields": e.fields,

@@ -65,6 +65,7 @@ class CustomerForm(forms.Form):
     core_business = forms.BooleanField(required=False)
     proactive_collaboration = forms.BooleanField(required=False)
     new_demand = forms.BooleanField(required=False)
+    version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)  # R-12.4: the one read
 
     def __init__(self, *args, owners=None, instance: Customer | None = None, **kwargs):
         self.instance = instance
@@ -79,6 +80,8 @@ class CustomerForm(forms.Form):
             if current and current not in dict(choices):
                 choices.append((current, options.label(kind, current)))
             self.fields[name].choices = [("", "—"), *choices]
+        if instance is None:
+            del self.fields["version"]
         if owners is None:
             del self.fields["owner"]
         else:
@@ -95,7 +98,7 @@ class CustomerForm(forms.Form):
 
     def service_data(self) -> dict[str, Any]:
         """The cleaned values the service takes; on edit only what changed (no spurious history)."""
-        names = [n for n in self.cleaned_data if n != "owner"]
+        names = [n for n in self.cleaned_data if n not in ("owner", "version")]
         if self.instance is not None:
             names = [n for n in names if n in self.changed_data]
         data = {n: self.cleaned_data[n] for n in names}
@@ -112,6 +115,7 @@ def initial_from(c: Customer) -> dict[str, Any]:
     initial = {f: getattr(c, f) for f in fields}
     initial["tags"] = ", ".join(t.name for t in c.tags.all())
     initial["owner"] = c.owner_id
+    initial["version"] = c.version
     return initial
 
 
