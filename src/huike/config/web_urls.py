@@ -16,6 +16,7 @@ urlpatterns = [
     path("reports/", include("huike.reports.web.urls")),
     path("imports/", include("huike.imports.web.urls")),
     path("settings/backups/", include("huike.backups.web.urls")),
+    path("settings/audit/", include("huike.audit.web.urls")),
     path("data/", include("huike.dataio.web.urls")),
     path("settings/recycle-bin/", include("huike.recycle.web.urls")),
 ]

@@ -8,6 +8,7 @@ console error (which includes a CSP violation report).
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -23,6 +24,7 @@ SCRIPT = '"><script>alert(1)</script>'
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+SCREENSHOTS = Path(__file__).resolve().parents[5] / "test-artifacts" / "screenshots"
 REPORTS = ["distribution", "sales", "growth", "funnel", "followups", "health", "service"]
 
 
@@ -68,6 +70,7 @@ def _pages(ids: dict) -> list[str]:
         "/complaints/", f"/complaints/{ids['complaint']}/", "/tasks/", "/classification/",
         *(f"/reports/{name}/" for name in REPORTS),
         "/settings/users/", f"/settings/users/{ids['user']}/", "/settings/teams/", f"/settings/teams/{ids['team']}/",
+        "/settings/audit/", f"/settings/audit/?object_type=customers.customer&object_id={c}",
     ]
 
 
@@ -109,6 +112,13 @@ def test_no_canary_runs_in_any_page(xss_browser, live_server, poisoned, org):
                 # the canary is on the page as visible text: escaped, not dropped
                 text = page.inner_text("body")
                 assert IMG in text and SCRIPT in text
+        if username == "admin":
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            page.goto("/settings/audit/")
+            page.screenshot(path=str(SCREENSHOTS / "desktop-audit-trail.png"))
+            page.set_viewport_size({"width": 390, "height": 844})
+            page.goto("/settings/audit/")
+            page.screenshot(path=str(SCREENSHOTS / "phone-audit-trail.png"))
         context.close()
         assert dialogs == [], username
         assert errors == [], username
