@@ -17,7 +17,7 @@ from huike.core.web import domain_errors
 
 PAGE_SIZE = 50
 ACTIONS = {
-    "create": _("Created"), "update": _("Changed"), "delete": _("Deleted"), "restore": _("Restored"),
+    "create": _("Created"), "update": _("Edited"), "delete": _("Deleted"), "restore": _("Restored"),
     "purge": _("Purged"), "assign": _("Assigned"), "merge": _("Merged"), "review": _("Reviewed"),
     "export": _("Exported"), "import": _("Imported"), "login": _("Logged in"), "logout": _("Logged out"),
     "login_failed": _("Failed login"), "write": _("Other write"),
