@@ -33,6 +33,7 @@ SEED_MIGRATIONS = [
     ("huike.followups.migrations.0002_default_cadence", "load"),
     ("huike.service.migrations.0002_default_deadlines", "load"),
     ("huike.classification.migrations.0002_default_strategies", "load"),
+    ("huike.automation.migrations.0003_builtin_rules", "forwards"),
 ]
 
 
