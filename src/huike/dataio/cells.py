@@ -95,8 +95,10 @@ def db_columns(fields: list[str]) -> list[str]:
     return ["id" if f == "id" else "owner_id" if f == "owner" else f for f in fields if f != "tags"]
 
 
-def rows(queryset, fields: list[str], labels: bool, chunk: int = 2000) -> Iterator[list]:
-    """The rows of `queryset` as cells, read in chunks (bounded memory); tags come per chunk in one query."""
+def rows(queryset, fields: list[str], labels: bool, chunk: int = 2000, viewer=None) -> Iterator[list]:
+    """The rows of `queryset` as cells, read in chunks (bounded memory); tags come per chunk in one query.
+
+    Phone and email are masked on rows `viewer` may not see in full (R-12.3), as on the pages and the API."""
     from huike.accounts.models import User
 
     names: dict[int, str] = {}
@@ -106,9 +108,9 @@ def rows(queryset, fields: list[str], labels: bool, chunk: int = 2000) -> Iterat
             names[pk] = str(User.objects.filter(pk=pk).first() or pk)
         return names[pk]
 
-    convert = [converter(f, labels, owner_name) for f in fields]
+    convert = [_masking(f, viewer, conv) for f, conv in ((f, converter(f, labels, owner_name)) for f in fields)]
     wants_tags = "tags" in fields
-    values = queryset.prefetch_related(None).values_list("pk", *db_columns(fields))
+    values = queryset.prefetch_related(None).values_list("pk", *db_columns(fields), "owner_id")
     batch: list[tuple] = []
     for row in values.iterator(chunk_size=chunk):
         batch.append(row)
@@ -126,8 +128,19 @@ def _emit(batch: list[tuple], fields: list[str], convert: list, wants_tags: bool
                 "customer_id", "tag__name"):
             tags.setdefault(cid, []).append(name)
     for row in batch:
-        values = iter(row[1:])
+        values, owner_id = iter(row[1:-1]), row[-1]
         out = []
         for field, conv in zip(fields, convert):
-            out.append(conv(sorted(tags.get(row[0], [])) if field == "tags" else next(values)))
+            out.append(conv(sorted(tags.get(row[0], [])) if field == "tags" else next(values), owner_id))
         yield out
+
+
+def _masking(field: str, viewer, conv: Callable[[Any], Any]) -> Callable[[Any, int], Any]:
+    """A converter that also takes the row's owner: phone and email pass through the R-12.3 mask."""
+    from huike.accounts.policies import can_see_contacts
+    from huike.customers.domain.masking import mask_email, mask_phone
+
+    mask = {"phone": mask_phone, "email": mask_email}.get(field)
+    if mask is None or viewer is None:
+        return lambda v, owner_id: conv(v)
+    return lambda v, owner_id: conv(v if can_see_contacts(viewer, owner_id) else mask(v))

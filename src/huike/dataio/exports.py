@@ -82,7 +82,7 @@ def export_start(*, actor: User, fmt: str, fields, filters: dict[str, Any], sear
 
 def header_and_rows(export: Export) -> Iterator[list]:
     yield [cells.header(f, export.labels) for f in export.fields]
-    yield from cells.rows(customer_query(export), export.fields, export.labels)
+    yield from cells.rows(customer_query(export), export.fields, export.labels, viewer=export.user)
 
 
 class _Echo:
