@@ -31,6 +31,8 @@ class User(AbstractUser):
     )
     display_name = models.CharField(_("display name"), max_length=100, blank=True)
     language = models.CharField(_("language"), max_length=10, blank=True, default="")
+    # R-12.3: besides a record's owner and admins, who sees customers' phone and email unmasked (granted by an admin)
+    can_view_contacts = models.BooleanField(_("can view full contact details"), default=False)
 
     class Meta:
         ordering = ["username"]

@@ -110,6 +110,12 @@ def require_merge(user: User) -> None:
         raise Forbidden(_("Only a manager or an admin can merge customers."))
 
 
+def can_see_contacts(user: User, owner_id: int | None) -> bool:
+    """R-12.3: a customer's phone and email in full for its owner, admins and users granted the right."""
+    return bool(user and user.is_authenticated and (
+        user.pk == owner_id or user.is_admin or getattr(user, "can_view_contacts", False)))
+
+
 def require_admin(user: User) -> None:
     if not user.is_admin:
         raise Forbidden(_("Only an admin can do this."))

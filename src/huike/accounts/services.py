@@ -16,7 +16,7 @@ from huike.core.validation import unknown_fields
 from . import policies
 from .models import Role, Team, User
 
-USER_FIELDS = ["username", "display_name", "email", "role", "team", "is_active", "language"]
+USER_FIELDS = ["username", "display_name", "email", "role", "team", "is_active", "language", "can_view_contacts"]
 TEAM_FIELDS = ["name", "manager"]
 
 

@@ -8,7 +8,8 @@ from rest_framework import serializers
 from huike.accounts.models import Role, Team, User
 from huike.core.api_serializers import StrictInputMixin
 
-USER_OUTPUT = ["id", "username", "display_name", "email", "role", "team", "is_active", "language"]
+USER_OUTPUT = ["id", "username", "display_name", "email", "role", "team", "is_active", "language",
+               "can_view_contacts"]
 LANGUAGES = [("", "—"), *[(code, name) for code, name in settings.LANGUAGES]]
 
 
@@ -59,6 +60,8 @@ class UserInput(StrictInputMixin, serializers.Serializer):
     role = serializers.ChoiceField(choices=Role.choices, required=False)
     team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all(), allow_null=True, required=False)
     is_active = serializers.BooleanField(required=False)
+    can_view_contacts = serializers.BooleanField(required=False, help_text="Sees customers' phone and email in full "
+                                                 "(R-12.3); owners and admins always do.")
     language = serializers.ChoiceField(choices=LANGUAGES, required=False, allow_blank=True)
 
     class Meta:

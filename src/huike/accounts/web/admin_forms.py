@@ -17,6 +17,9 @@ class UserForm(BootstrapFormMixin, forms.Form):
     team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.all(), required=False,
                                   empty_label=_("— no team —"))
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+    can_view_contacts = forms.BooleanField(
+        label=_("Can view full contact details"), required=False,
+        help_text=_("Phone and email of customers this user does not own are shown in full instead of masked."))
     password = forms.CharField(
         label=_("Password"), required=False, strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
@@ -51,6 +54,7 @@ def user_initial(user: User) -> dict:
     return {
         "username": user.username, "display_name": user.display_name, "email": user.email,
         "role": user.role, "team": user.team_id, "is_active": user.is_active,
+        "can_view_contacts": user.can_view_contacts,
     }
 
 

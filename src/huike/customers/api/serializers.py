@@ -6,9 +6,11 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from huike.accounts.models import User
+from huike.accounts.policies import can_see_contacts
 from huike.audit.models import AuditEntry
 from huike.classification.evidence import explain_customer
 from huike.core.api_serializers import FastOutputMixin, StrictInputMixin
+from huike.customers.domain.masking import mask_email, mask_field, mask_phone
 from huike.customers.models import Customer
 from huike.customers.services import EDITABLE_FIELDS
 
@@ -47,6 +49,13 @@ class CustomerOutput(FastOutputMixin, serializers.ModelSerializer):
     def get_classification(self, customer: Customer) -> dict:
         return explain_customer(customer)
 
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if request is not None and not can_see_contacts(request.user, instance.owner_id):
+            data["phone"], data["email"] = mask_phone(instance.phone), mask_email(instance.email)
+        return data
+
 
 class SimilarCustomer(serializers.Serializer):
     id = serializers.IntegerField()
@@ -79,12 +88,21 @@ class CustomerInput(StrictInputMixin, serializers.ModelSerializer):
 
 
 class AuditEntryOutput(serializers.ModelSerializer):
+    # context "mask_contacts": the viewer may not see the customer's phone and email, nor their old values
+
     actor_name = serializers.SerializerMethodField()
 
     class Meta:
         model = AuditEntry
         fields = ["id", "at", "actor", "actor_name", "action", "object_type", "object_id", "object_repr", "changes"]
         read_only_fields = fields
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if self.context.get("mask_contacts") and isinstance(data.get("changes"), dict):
+            data["changes"] = {k: [mask_field(k, v) for v in pair] if isinstance(pair, list) else pair
+                               for k, pair in data["changes"].items()}
+        return data
 
     def get_actor_name(self, entry: AuditEntry) -> str:
         return str(entry.actor) if entry.actor_id else ""

@@ -7,6 +7,7 @@ from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from huike.accounts import policies
 from huike.audit.models import AuditEntry
 from huike.core.api_views import CONFLICT, NOT_FOUND, ResourceViewSet, crud_schema
 from huike.core.errors import StaleVersion
@@ -79,7 +80,8 @@ class CustomerViewSet(ResourceViewSet):
         customer = self.fetch(pk)
         entries = AuditEntry.objects.filter(customer_id=customer.pk).select_related("actor").order_by("-at", "-id")
         page = self.paginate_queryset(entries)
-        return self.get_paginated_response(AuditEntryOutput(page, many=True).data)
+        masked = not policies.can_see_contacts(request.user, customer.owner_id)
+        return self.get_paginated_response(AuditEntryOutput(page, many=True, context={"mask_contacts": masked}).data)
 
 
 def _with_etag(response):

@@ -70,11 +70,12 @@ def _form_view(request, customer=None):
     user = request.user
     owners = assignable_owners(user) if customer is None else None
     owners = owners or None
+    masked = customer is not None and not policies.can_see_contacts(user, customer.owner_id)
     if request.method != "POST":
         initial = {"owner": user.pk} if owners else None
         return _render_form(request, CustomerForm(owners=owners, instance=customer, initial=initial)
-                            if customer is None else CustomerForm(owners=owners, instance=customer))
-    form = CustomerForm(request.POST, owners=owners, instance=customer)
+                            if customer is None else CustomerForm(owners=owners, instance=customer, mask_contacts=masked))
+    form = CustomerForm(request.POST, owners=owners, instance=customer, mask_contacts=masked)
     if not form.is_valid():
         return _render_form(request, form, customer)
     try:

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from huike.customers import options
+from huike.customers.domain.masking import mask_email, mask_phone
 from huike.customers.models import Customer, Intent, Kind, Stage
 
 DATETIME_INPUT = "%Y-%m-%dT%H:%M"
@@ -67,11 +68,16 @@ class CustomerForm(forms.Form):
     new_demand = forms.BooleanField(required=False)
     version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)  # the one read
 
-    def __init__(self, *args, owners=None, instance: Customer | None = None, **kwargs):
+    def __init__(self, *args, owners=None, instance: Customer | None = None, mask_contacts: bool = False, **kwargs):
         self.instance = instance
         if instance is not None and "initial" not in kwargs:
             kwargs["initial"] = initial_from(instance)
         super().__init__(*args, **kwargs)
+        if instance is not None and mask_contacts:
+            # shown masked and read-only; a disabled field is never posted back, so it never changes
+            for name, mask in (("phone", mask_phone), ("email", mask_email)):
+                self.initial[name] = mask(getattr(instance, name))
+                self.fields[name].disabled = True
         for name, field in self.fields.items():
             field.label = _label(name)
         for name, kind in SELECT_OPTIONS.items():

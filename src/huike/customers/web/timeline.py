@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from huike.accounts.models import User
 from huike.customers import options
+from huike.customers.domain.masking import mask_field
 from huike.customers.web.forms import SELECT_OPTIONS
 
 HIDDEN = {"code"}  # shown in the header already
@@ -69,8 +70,10 @@ def _label(model, name: str) -> str:
     return {"tags": _("tags"), "attachments": _("attachments"), "deleted_at": _("deleted")}.get(name, name)
 
 
-def present(events: list) -> list:
-    """Adds `rows` (label, before, after) and `action_label` to change events; one user query for all."""
+def present(events: list, masked: bool = False) -> list:
+    """Adds `rows` (label, before, after) and `action_label` to change events; one user query for all.
+
+    `masked`: the viewer may not see this customer's phone and email in full (R-12.3), nor their history."""
     user_ids = {v for e in events if e.kind == "change" for k, pair in e.obj.changes.items()
                 if k in ("owner", "author", "manager") for v in pair if isinstance(v, int)}
     users = {u.pk: str(u) for u in User.objects.filter(pk__in=user_ids)} if user_ids else {}
@@ -85,8 +88,12 @@ def present(events: list) -> list:
         e.model_name = OBJECT_NAMES.get(e.obj.object_type, e.obj.object_type)
         e.action_label = ACTIONS.get(e.obj.action, e.obj.action)
         e.rows = [
-            {"label": _label(model, name), "before": _value(model, name, pair[0], users),
-             "after": _value(model, name, pair[1], users)}
+            {"label": _label(model, name), "before": _value(model, name, _mask(masked, name, pair[0]), users),
+             "after": _value(model, name, _mask(masked, name, pair[1]), users)}
             for name, pair in e.obj.changes.items() if name not in HIDDEN and isinstance(pair, list) and len(pair) == 2
         ]
     return shown
+
+
+def _mask(masked: bool, name: str, value):
+    return mask_field(name, value) if masked else value

@@ -97,7 +97,8 @@ def render_detail(request, customer, followup_form=None, status: int = 200):
     owners = assignable_owners(user)
     context = {
         "customer": customer,
-        "timeline": present(customer_timeline(customer=customer)),
+        "timeline": present(customer_timeline(customer=customer),
+                            masked=not policies.can_see_contacts(request.user, customer.owner_id)),
         "followup_form": followup_form or FollowUpForm(),
         "assign_form": AssignForm(owners=owners, initial={"owner": customer.owner_id}) if owners else None,
         "can_delete": policies.can_delete(user),

@@ -18,7 +18,8 @@ def test_token_login_then_token_header_authenticates(org):
     me = anonymous.get(url("me"))
     assert me.status_code == 200
     assert me.json() == {"id": org.ra1.pk, "username": "ra1", "display_name": "李销售", "email": "", "role": "rep",
-                         "team": org.team_a.pk, "is_active": True, "language": ""}
+                         "team": org.team_a.pk, "is_active": True, "language": "",
+                         "can_view_contacts": False}
 
 
 def test_token_login_with_a_wrong_password_is_400_with_a_message_in_the_callers_language(org):
@@ -101,7 +102,8 @@ def test_admin_creates_a_user_whose_password_is_never_shown(org):
     assert response.status_code == 201
     user = User.objects.get(username="rb2")
     assert response.json() == {"id": user.pk, "username": "rb2", "display_name": "钱销售", "email": "rb2@example.com",
-                               "role": "rep", "team": org.team_b.pk, "is_active": True, "language": ""}
+                               "role": "rep", "team": org.team_b.pk, "is_active": True, "language": "",
+                               "can_view_contacts": False}
     assert user.check_password("pass-1234-word")
 
 
