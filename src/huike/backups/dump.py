@@ -82,10 +82,12 @@ def snapshot(using: str = "default", workdir: Path | None = None) -> Iterator[st
     which can catch a half-written page or miss the WAL). PostgreSQL: one REPEATABLE READ transaction.
     """
     connection = connections[using]
+    if connection.in_atomic_block:
+        # Called inside a transaction (tests, or a caller's own): that transaction's view is the snapshot;
+        # SQLite's backup API would wait forever on the write lock this very connection holds.
+        yield using
+        return
     if connection.vendor != "sqlite":
-        if connection.in_atomic_block:  # already inside a transaction (tests): its view is the snapshot
-            yield using
-            return
         with transaction.atomic(using=using):
             with connection.cursor() as cur:
                 cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
@@ -118,12 +120,16 @@ def url_settings(url: str) -> dict[str, Any]:
 
 @contextlib.contextmanager
 def attached(settings_dict: dict[str, Any], alias: str) -> Iterator[str]:
-    """Register a database alias for the duration of the block (snapshots, restore targets in tests)."""
-    connections.settings[alias] = settings_dict
+    """A connection under `alias` for the duration of the block (snapshots, restore targets in tests).
+
+    The wrapper is created directly rather than added to DATABASES: it is a private, short-lived
+    connection that nothing else (routers, test isolation, `connections.all()`) should see.
+    """
+    from django.db.utils import load_backend
+
+    connections[alias] = load_backend(settings_dict["ENGINE"]).DatabaseWrapper(settings_dict, alias)
     try:
         yield alias
     finally:
-        if hasattr(connections._connections, alias):
-            connections[alias].close()
-            delattr(connections._connections, alias)
-        connections.settings.pop(alias, None)
+        connections[alias].close()
+        del connections[alias]

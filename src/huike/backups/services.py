@@ -39,7 +39,7 @@ class BackupFile:
 
 
 def backups_dir() -> Path:
-    path = Path(settings.DATA_DIR) / "backups"
+    path = Path(getattr(settings, "HUIKE_BACKUP_DIR", None) or Path(settings.DATA_DIR) / "backups")
     path.mkdir(parents=True, exist_ok=True)
     return path
 
