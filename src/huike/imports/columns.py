@@ -125,7 +125,13 @@ def text(value: Any) -> str:
         return value.isoformat(sep=" ")
     if isinstance(value, dt.date):
         return value.isoformat()
-    return str(value).strip()
+    value = str(value).strip()
+    if value[:1] == "'" and value[1:2] in _FORMULA_START:
+        return value[1:]  # an export's formula guard (R-11.2), not part of the value
+    return value
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 _TRUE = {"1", "true", "yes", "y", "是", "对", "√", "✓", "x", "有"}
