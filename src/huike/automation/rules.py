@@ -13,6 +13,7 @@ from huike.core.errors import FieldErrors, Forbidden
 
 from . import actions as action_types
 from .domain import conditions as cond
+from .events import forget_listeners
 from .domain import schedule as sched
 from .models import Rule, Trigger
 from .records import field_names
@@ -60,6 +61,7 @@ def clean_rule(data: dict[str, Any]) -> dict[str, Any]:
 def rule_save(*, actor: User, data: dict[str, Any], rule: Rule | None = None) -> Rule:
     _require_admin(actor)
     cleaned = clean_rule(data)
+    transaction.on_commit(forget_listeners)
     if rule is None:
         rule = Rule.objects.create(**cleaned)
         audit_record(actor=actor, action="create", obj=rule, changes={"rule": [None, cleaned["name"]]})
@@ -79,6 +81,7 @@ def rule_save(*, actor: User, data: dict[str, Any], rule: Rule | None = None) ->
 def rule_set_enabled(*, actor: User, rule: Rule, enabled: bool) -> Rule:
     _require_admin(actor)
     if rule.enabled != enabled:
+        transaction.on_commit(forget_listeners)
         Rule.objects.filter(pk=rule.pk).update(enabled=enabled)
         audit_record(actor=actor, action="update", obj=rule, changes={"enabled": [rule.enabled, enabled]})
         rule.enabled = enabled

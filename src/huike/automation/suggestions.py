@@ -61,3 +61,28 @@ def suggestion_decide(*, actor: User, suggestion: Suggestion, confirm: bool) -> 
         suggestion.status = SuggestionStatus.CONFIRMED if confirm else SuggestionStatus.DISMISSED
         suggestion.save(update_fields=["status"])
     return suggestion
+
+
+def suggestion_rule_add(*, actor: User, keyword: str, field: str, value: str) -> SuggestionRule:
+    from huike.core.errors import FieldErrors
+    from huike.customers.models import Intent, Stage
+
+    if not actor.is_admin:
+        raise Forbidden(_("Only an admin can change automation rules."))
+    allowed = {"stage": Stage.values, "intent": Intent.values}
+    errors = {}
+    if not keyword.strip():
+        errors["keyword"] = [_("Enter the keyword to look for.")]
+    if field not in allowed:
+        errors["field"] = [_("Choose the funnel stage or the intent level.")]
+    elif value not in allowed[field]:
+        errors["value"] = [_("Choose a value of that field.")]
+    if errors:
+        raise FieldErrors(errors)
+    return SuggestionRule.objects.create(keyword=keyword.strip()[:60], field=field, value=value)
+
+
+def suggestion_rule_delete(*, actor: User, rule: SuggestionRule) -> None:
+    if not actor.is_admin:
+        raise Forbidden(_("Only an admin can change automation rules."))
+    rule.delete()

@@ -10,6 +10,8 @@ urlpatterns = [
     path("<int:pk>/", rules.rule_edit, name="edit"),
     path("<int:pk>/toggle/", rules.rule_toggle, name="toggle"),
     path("<int:pk>/delete/", rules.rule_remove, name="delete"),
+    path("keywords/", rules.keyword_rule_add, name="keyword_add"),
+    path("keywords/<int:pk>/delete/", rules.keyword_rule_delete, name="keyword_delete"),
     path("actions/<int:pk>/retry/", rules.action_retry, name="action_retry"),
     path("deliveries/<int:pk>/retry/", rules.delivery_retry, name="delivery_retry"),
 ]

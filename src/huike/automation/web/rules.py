@@ -15,8 +15,11 @@ from huike.core.web import domain_errors, redirect
 
 from .. import engine
 from ..dryrun import dry_run
-from ..models import ActionRun, ActionStatus, Rule, RuleRun
+from huike.customers.models import Customer
+
+from ..models import ActionRun, ActionStatus, Rule, RuleRun, SuggestionRule
 from ..rules import clean_rule, rule_delete, rule_save, rule_set_enabled
+from ..suggestions import suggestion_rule_add, suggestion_rule_delete
 from . import rule_form
 
 
@@ -31,12 +34,52 @@ def rule_list(request):
     from huike.notifications.selectors import failed_deliveries
 
     rules = list(Rule.objects.all())
-    last = {r.rule_id: r for r in RuleRun.objects.filter(finished_at__isnull=False).order_by("finished_at")}
-    for r in rules:
-        r.last_run = last.get(r.pk)
+    for r in rules:  # a handful of rules; each lookup uses the (rule, period) index
+        r.last_run = RuleRun.objects.filter(rule=r, finished_at__isnull=False).order_by("-finished_at").first()
     failed = ActionRun.objects.filter(status=ActionStatus.FAILED).select_related("rule", "customer")[:100]
     return render(request, "automation/rules.html", {
-        "rules": rules, "failed": failed, "failed_deliveries": failed_deliveries()[:100]})
+        "rules": rules, "failed": failed, "failed_deliveries": failed_deliveries()[:100],
+        "keyword_rules": _keyword_rules(), "value_choices": _value_choices()})
+
+
+def _value_choices() -> list[tuple[str, str]]:
+    from huike.customers.models import Intent, Stage
+
+    return ([(f"stage:{v}", f"{Customer._meta.get_field('stage').verbose_name} → {label}") for v, label in Stage.choices]
+            + [(f"intent:{v}", f"{Customer._meta.get_field('intent').verbose_name} → {label}")
+               for v, label in Intent.choices])
+
+
+def _keyword_rules():
+    labels = dict(_value_choices())
+    rows = list(SuggestionRule.objects.all())
+    for r in rows:
+        r.label = labels.get(f"{r.field}:{r.value}", f"{r.field} → {r.value}")
+    return rows
+
+
+@login_required
+@require_POST
+@domain_errors
+def keyword_rule_add(request):
+    _admin(request)
+    field, _sep, value = request.POST.get("change", "").partition(":")
+    try:
+        suggestion_rule_add(actor=request.user, keyword=request.POST.get("keyword", ""), field=field, value=value)
+    except FieldErrors as e:
+        for msgs in e.errors.values():
+            for m in msgs:
+                messages.error(request, m)
+    return redirect(request, reverse("rules:list") + "#keyword-rules")
+
+
+@login_required
+@require_POST
+@domain_errors
+def keyword_rule_delete(request, pk: int):
+    _admin(request)
+    suggestion_rule_delete(actor=request.user, rule=get_object_or_404(SuggestionRule, pk=pk))
+    return redirect(request, reverse("rules:list") + "#keyword-rules")
 
 
 def _form_page(request, rule: Rule | None, data: dict, errors: dict | None = None, status: int = 200):

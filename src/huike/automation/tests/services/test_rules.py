@@ -158,3 +158,15 @@ def test_scheduled_rule_runs_once_per_period(org):
     assert "周一标记" not in second and "周一标记" not in tuesday
     assert list(low.tags.values_list("name", flat=True)) == ["需激活"]
     assert list(RuleRun.objects.filter(rule=rule).values_list("period", "matched", "created")) == [("2026-11-23", 1, 1)]
+
+
+def test_no_event_is_written_when_no_rule_listens(org):
+    # given: every rule on customer changes switched off
+    Rule.objects.filter(trigger="customer_changed").update(enabled=False)
+    customer = make_customer(org.ra1)
+
+    # when
+    customer_update(actor=org.ra1, customer=customer, data={"remarks": "改备注"})
+
+    # then
+    assert Event.objects.filter(kind="customer_changed").count() == 0

@@ -113,3 +113,16 @@ def test_failed_action_is_listed_and_retried(client, org):
     client.post(reverse("rules:action_retry", args=[run.pk]))
     run.refresh_from_db()
     assert (run.status, run.attempts) == ("pending", 0)
+
+
+def test_admin_adds_and_removes_a_keyword_suggestion(client, org):
+    from huike.automation.models import SuggestionRule
+
+    client.force_login(org.admin)
+    client.post(reverse("rules:keyword_add"), {"keyword": "确认下单", "change": "stage:closed"})
+    rule = SuggestionRule.objects.get(keyword="确认下单")
+    assert (rule.field, rule.value, rule.active) == ("stage", "closed", True)
+    client.post(reverse("rules:keyword_add"), {"keyword": "x", "change": "stage:nonsense"})
+    assert not SuggestionRule.objects.filter(keyword="x").exists()
+    client.post(reverse("rules:keyword_delete", args=[rule.pk]))
+    assert not SuggestionRule.objects.filter(keyword="确认下单").exists()
