@@ -170,3 +170,24 @@ def test_no_event_is_written_when_no_rule_listens(org):
 
     # then
     assert Event.objects.filter(kind="customer_changed").count() == 0
+
+
+def test_classification_changes_become_events_once(org, django_capture_on_commit_callbacks):
+    from huike.classification.models import Change
+
+    # given: a rule on value-class changes, and a change written by a classification run
+    customer = make_customer(org.ra1)
+    Rule.objects.create(name="升为战略客户", trigger="classification_changed",
+                        conditions=[{"field": "value_class", "op": "changed_to", "value": "strategic"}],
+                        actions=[{"type": "notify", "to": "manager", "title": "{name} 升为战略客户"}])
+    Change.objects.create(customer=customer, dimension="value_class", from_value="key", to_value="strategic",
+                          as_of=timezone.localdate())
+
+    # when: two ticks of the worker
+    with django_capture_on_commit_callbacks(execute=True):
+        first = engine.classification_events()
+    second = engine.classification_events()
+
+    # then
+    assert (first, second) == (1, 0)
+    assert list(Notification.objects.values_list("user__username", "title")) == [("ma", f"{customer.name} 升为战略客户")]
