@@ -10,6 +10,13 @@ _IDENTIFIERS = "interpolates only table/column names from the models or module c
 COMPOSED_SQL = {
     ("src/huike/automation/builtins.py", "cadence_sweep"):
         "table names from Model._meta; the CASE has one 'WHEN %s THEN %s' per text, texts passed as parameters",
+    ("src/huike/automation/builtins.py", "complaint_sweep"):
+        "table names from Model._meta, fixed column expressions and two fixed WHERE fragments; titles, url and "
+        "time are %s parameters",
+    ("src/huike/notifications/services.py", "notify_insert_select"):
+        "wraps a caller's SELECT (complaint_sweep: constants only) in INSERT … SELECT; values are parameters",
+    ("src/huike/reports/stages.py", "_delta"): "trigger SQL from constants ('NEW'/'OLD', '+'/'-')",
+    ("src/huike/reports/stages.py", "<module>"): "trigger SQL built once at import from constants",
     ("src/huike/backups/load.py", "_plan"): _IDENTIFIERS + " (restore: quote_name on the backed-up models)",
     ("src/huike/backups/load.py", "wipe"): "DELETE FROM quote_name(model table) for the app's own models only",
     ("src/huike/classification/features_sql.py", "_order_sql"):

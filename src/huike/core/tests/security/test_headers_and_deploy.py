@@ -14,6 +14,7 @@ def test_production_settings_pass_the_deployment_check_at_warning_level(tmp_path
     # given the production environment (debug off, a real key, a host name)
     env = huike_env(tmp_path, HUIKE_DEBUG="0", HUIKE_SECRET_KEY=secrets.token_urlsafe(50),
                     HUIKE_ALLOWED_HOSTS="crm.example.com")
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests for themselves, never in deployment
     # when the deployment check runs with warnings counted as failures
     result = subprocess.run(huike("check", "--deploy", "--fail-level", "WARNING"), env=env, capture_output=True,
                             text=True, timeout=120)
