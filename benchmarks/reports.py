@@ -3,7 +3,8 @@
     .venv/bin/python benchmarks/reports.py --db postgres --customers 1000000 --orders 10000000
 
 Loads a book in SQL (benchmarks/sql_loader.py: customers with the fields reports group by, orders,
-contracts, complaints, stage moves, follow-ups), then requests each report page and API endpoint as the
+contracts, complaints, stage moves, follow-ups; here: a satisfaction survey per complaint and one per
+twentieth customer), then requests each report page and API endpoint as the
 admin with the Django test Client (middleware, session, templates, JSON), N times each, and prints the
 median and p95, next to a baseline (/api/v1/me/) measured in the same run. `--hold` keeps the database
 up afterwards (prints DATABASE_URL) for query tuning.
@@ -38,11 +39,12 @@ def load(n_customers: int, n_orders: int) -> None:
     User.objects.create_user("boss", password="x", role=Role.ADMIN)
     from django.db import connection
 
-    from huike.reports import facts, summary
+    from huike.reports import facts, stages, summary
 
     # Row triggers would run 14 million times during a bulk load: drop them, load, rebuild in one pass each.
-    facts.drop_triggers(connection)
-    summary.drop_triggers(connection)
+    derived = (summary, facts, stages)
+    for module in derived:
+        module.drop_triggers(connection)
     t0 = time.perf_counter()
     with transaction.atomic():
         sql_loader.load_customers(n_customers, owners)
@@ -52,16 +54,34 @@ def load(n_customers: int, n_orders: int) -> None:
         sql_loader.load_contracts(n_customers // 2, n_customers)
         sql_loader.load_complaints(n_customers // 20, n_customers)
         sql_loader.load_followups(n_customers * 2, n_customers)
+        load_surveys()
     print(f"load: {time.perf_counter() - t0:.1f} s", flush=True)
     t0 = time.perf_counter()
     with transaction.atomic():
-        summary.rebuild(connection)
-        facts.rebuild(connection)
-        summary.create_triggers(connection)
-        facts.create_triggers(connection)
+        for module in derived:
+            module.rebuild(connection)
+            module.create_triggers(connection)
     with connection.cursor() as cur:
         cur.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
     print(f"summaries rebuilt, triggers back, vacuum/analyze: {time.perf_counter() - t0:.1f} s", flush=True)
+
+
+def load_surveys() -> int:
+    """Satisfaction surveys (R-8.3) for the service report: one after each complaint, one periodic visit per
+    twentieth customer; scores and NPS spread by id, the owner and team recorded as in survey_create."""
+    from django.db import connection
+
+    nps = "CASE WHEN {0}.id % 3 = 0 THEN NULL ELSE {0}.id % 11 END"
+    with connection.cursor() as cur:
+        cur.execute(
+            "INSERT INTO service_satisfactionsurvey (customer_id, complaint_id, score, comment, nps, owner_id, "
+            "team_id, created_by_id, created_at) "
+            f"SELECT k.customer_id, k.id, 1 + k.id % 5, '', {nps.format('k')}, c.owner_id, u.team_id, c.owner_id, "
+            "k.received_at FROM service_complaint k JOIN customers_customer c ON c.id = k.customer_id "
+            "JOIN accounts_user u ON u.id = c.owner_id "
+            f"UNION ALL SELECT c.id, NULL, 1 + c.id % 5, '', {nps.format('c')}, c.owner_id, u.team_id, c.owner_id, "
+            "c.created_at FROM customers_customer c JOIN accounts_user u ON u.id = c.owner_id WHERE c.id % 20 = 0")
+        return cur.rowcount
 
 
 def measure(client, url: str, n: int) -> tuple[float, float]:
@@ -121,6 +141,11 @@ def main() -> None:
     print(f"== reports benchmark: {args.customers:,} customers, {args.orders:,} orders, {where}", flush=True)
     if not args.reuse:
         load(args.customers, args.orders)
+    else:
+        from huike.service.models import SatisfactionSurvey
+
+        if not SatisfactionSurvey.objects.exists():  # a database loaded before surveys existed
+            print(f"surveys added: {load_surveys():,}", flush=True)
     if args.hold:
         print(f"DATABASE_URL={os.environ['DATABASE_URL']}", flush=True)
     end = sql_loader.AS_OF

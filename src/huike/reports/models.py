@@ -46,3 +46,15 @@ class CustomerFact(models.Model):
     stage_changed_at = models.DateTimeField(null=True)
     value_tier = models.CharField(max_length=10, blank=True)
     lost_reason = models.CharField(max_length=40, blank=True)
+
+
+class OwnerStageCount(models.Model):
+    """Live customers per owner and funnel stage, kept exact by triggers on customers (stages.py): the
+    dashboard's customer count and stage pie without counting every customer."""
+
+    owner_id = models.BigIntegerField()
+    stage = models.CharField(max_length=10)
+    customers = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["owner_id", "stage"], name="reports_owner_stage_unique")]

@@ -4,11 +4,12 @@ from __future__ import annotations
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 
+from huike.accounts import policies
 from huike.accounts.models import User
 from huike.customers.models import Customer
 
 from ..filters import ReportFilters, customer_q, period_q
-from ..models import CustomerFact
+from ..models import CustomerFact, OwnerStageCount
 from ._sql import ratio
 
 DISTRIBUTION_KEYS = ("industry", "province", "intent", "stage", "value_tier", "value_class", "relationship_type",
@@ -33,6 +34,16 @@ def distribution(*, user: User, by: str, filters: ReportFilters | None = None) -
         raise ValueError(by)
     rows = cohort(user, filters or ReportFilters()).values(by).annotate(count=Count("*")).order_by("-count", by)
     return [{"key": "" if r[by] is None else str(r[by]), "count": r["count"]} for r in rows]
+
+
+def stage_counts(*, user: User) -> list[dict]:
+    """[{key, count}] of the user's live customers by stage, largest first: distribution(by="stage") without a
+    period, from the per-owner counts the triggers keep (owners the user may see = customers in scope)."""
+    if not user.is_active:
+        return []
+    rows = (OwnerStageCount.objects.filter(owner_id__in=policies.users_visible(user).values("pk"))
+            .values("stage").annotate(count=Sum("customers")).filter(count__gt=0).order_by("-count", "stage"))
+    return [{"key": r["stage"], "count": r["count"]} for r in rows]
 
 
 def growth(*, user: User, filters: ReportFilters) -> dict:

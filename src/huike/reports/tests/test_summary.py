@@ -120,3 +120,36 @@ def test_facts_copy_the_customer_through_every_write_and_equal_a_rebuild(org):
     kept_by_triggers = all_facts()
     customer_facts.rebuild(connection)
     assert all_facts() == kept_by_triggers and len(kept_by_triggers) == 3
+
+
+def stage_rows():
+    from huike.reports.models import OwnerStageCount
+
+    return sorted(OwnerStageCount.objects.exclude(customers=0).values_list("owner_id", "stage", "customers"))
+
+
+def test_stage_counts_follow_creates_moves_reassignment_and_deletes_and_equal_a_rebuild(org):
+    from huike.customers.models import Customer
+    from huike.customers.services import customer_update
+    from huike.reports import selectors, stages
+
+    # given four potential customers of ra1 and one of rb1
+    a, b, c, d = (make_customer(org.ra1) for _ in range(4))
+    make_customer(org.rb1)
+    assert stage_rows() == [(org.ra1.pk, "potential", 4), (org.rb1.pk, "potential", 1)]
+    # when one moves on, one changes hands, one is soft-deleted and one deleted for good
+    customer_update(actor=org.ra1, customer=a, data={"stage": "intent"})
+    customer_assign(actor=org.ma, customer=b, owner=org.ra2)
+    customer_delete(actor=org.ma, customer=c)
+    Customer.objects.filter(pk=d.pk).delete()
+    # then the counts follow, equal a rebuild, and each role's pie counts what it may see
+    expected = [(org.ra1.pk, "intent", 1), (org.ra2.pk, "potential", 1), (org.rb1.pk, "potential", 1)]
+    assert stage_rows() == expected
+    stages.rebuild(connection)
+    assert stage_rows() == expected
+    assert selectors.stage_counts(user=org.admin) == [{"key": "potential", "count": 2}, {"key": "intent", "count": 1}]
+    assert selectors.stage_counts(user=org.ma) == [{"key": "intent", "count": 1}, {"key": "potential", "count": 1}]
+    assert selectors.stage_counts(user=org.ra2) == [{"key": "potential", "count": 1}]
+    assert selectors.stage_counts(user=org.rb1) == [{"key": "potential", "count": 1}]
+    for user in (org.admin, org.ma, org.ra1, org.rb1):
+        assert selectors.stage_counts(user=user) == selectors.distribution(user=user, by="stage")
