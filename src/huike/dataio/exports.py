@@ -186,3 +186,18 @@ def export_get(*, user: User, pk) -> Export:
     if export is None:
         raise NotFound()
     return export
+
+
+KEEP_DAYS = 7
+
+
+def exports_cleanup(now: dt.datetime | None = None) -> int:
+    """Zipped exports older than a week leave the disk (customer data should not pile up); returns how many."""
+    cutoff = (now or timezone.now()) - dt.timedelta(days=KEEP_DAYS)
+    old = Export.objects.filter(background=True, finished_at__lt=cutoff).exclude(file="")
+    removed = 0
+    for export in old:
+        (Path(settings.DATA_DIR) / export.file).unlink(missing_ok=True)
+        Export.objects.filter(pk=export.pk).update(file="")
+        removed += 1
+    return removed

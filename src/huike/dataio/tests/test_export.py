@@ -185,3 +185,23 @@ def test_large_export_from_the_page_goes_to_its_status_page(client, org, setting
     with zipfile.ZipFile(io.BytesIO(b"".join(download.streaming_content))) as z:
         sheet = load_workbook(io.BytesIO(z.read(z.namelist()[0])), read_only=True).active
         assert [r[1] for r in sheet.iter_rows(values_only=True)][0] == "客户名称"  # the user's language: zh-Hans
+
+
+def test_old_export_files_are_removed_and_their_link_answers_404(client, org):
+    # given a finished export of ra1 from eight days ago and one from today
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from huike.dataio.exports import exports_cleanup
+    from huike.dataio.testing import make_finished_export
+
+    old, new = make_finished_export(org.ra1), make_finished_export(org.ra1)
+    Export.objects.filter(pk=old.pk).update(finished_at=timezone.now() - dt.timedelta(days=8))
+    # when the daily clean-up runs
+    removed = exports_cleanup()
+    # then only the old file is gone, and its link is a 404 while the new one still downloads
+    client.force_login(org.ra1)
+    assert removed == 1
+    assert client.get(f"/data/exports/{old.pk}/download/").status_code == 404
+    assert client.get(f"/data/exports/{new.pk}/download/").status_code == 200
