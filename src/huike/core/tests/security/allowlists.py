@@ -13,6 +13,7 @@ COMPOSED_SQL = {
     ("src/huike/automation/builtins.py", "complaint_sweep"):
         "table names from Model._meta, fixed column expressions and two fixed WHERE fragments; titles, url and "
         "time are %s parameters",
+    ("src/huike/imports/bulk.py", "insert"): _IDENTIFIERS + " (quote_name of the model's table and columns)",
     ("src/huike/notifications/services.py", "notify_insert_select"):
         "wraps a caller's SELECT (complaint_sweep: constants only) in INSERT … SELECT; values are parameters",
     ("src/huike/reports/stages.py", "_delta"): "trigger SQL from constants ('NEW'/'OLD', '+'/'-')",
