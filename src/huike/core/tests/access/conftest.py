@@ -11,6 +11,7 @@ from django.utils import timezone
 from huike.automation.models import Reminder
 from huike.automation.services import reminders_create
 from huike.classification.services import run_create
+from huike.dataio.exports import export_start
 from huike.followups.services import followup_create
 from huike.testing.factories import (
     make_complaint, make_contract, make_customer, make_order, make_user,
@@ -20,6 +21,9 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 def _records(user, index: int) -> SimpleNamespace:
+    from huike.imports.models import ImportJob
+    from huike.notifications.services import notify
+
     customer = make_customer(user, email=f"contact{index}@example.com")
     followup = followup_create(actor=user, customer=customer, files=[SimpleUploadedFile("card.png", PNG)], data={
         "method": "phone", "content": "电话沟通需求", "occurred_at": timezone.now() - dt.timedelta(hours=1)})
@@ -30,7 +34,45 @@ def _records(user, index: int) -> SimpleNamespace:
         order=make_order(customer, user), contract=make_contract(customer, user),
         complaint=make_complaint(customer, user), reminder=Reminder.objects.get(key=f"access-{index}"),
         user=user, team=user.team,
+        notification=notify(user=user, title="提醒", body="回访"),
+        export=export_start(actor=user, fmt="csv", fields=["code", "name"], filters={}),
+        import_job=ImportJob.objects.create(kind="customers", owner=user, file_path="imports/x.csv",
+                                            original_name="x.csv", file_format="csv"),
+        suggestion=_suggestion(user, customer, followup),
     )
+
+
+def _suggestion(user, customer, followup):
+    from huike.automation.models import Suggestion
+
+    return Suggestion.objects.create(user=user, customer=customer, followup=followup, field="stage", value="intent",
+                                     keyword="签约")
+
+
+def _bin(world) -> None:
+    """Per user, a deleted customer and a binned order (the admin deleted them), for the recycle bin routes."""
+    from huike.customers.services import customer_delete
+    from huike.recycle.models import BinnedRecord
+    from huike.transactions.services import order_delete
+
+    for name, records in world.records.items():
+        user = records.user
+        gone_customer = make_customer(user)
+        order = make_order(gone_customer, user)
+        order_id = order.pk
+        order_delete(actor=world.org.admin, order=order)
+        customer_delete(actor=world.org.admin, customer=gone_customer)
+        records.deleted_customer = gone_customer
+        records.binned = BinnedRecord.objects.get(object_type="transactions.order", object_id=order_id)
+
+
+def _merge(world) -> None:
+    """Per user, a merge of two of its customers (done by the admin), for the merge detail and undo routes."""
+    from huike.dataio.merge import customer_merge
+
+    for records in world.records.values():
+        keep, other = make_customer(records.user), make_customer(records.user)
+        records.merge = customer_merge(actor=world.org.admin, keep=keep, other=other)
 
 
 @pytest.fixture
@@ -41,6 +83,9 @@ def world(org, settings, tmp_path):
     users = [org.ra1, org.ra2, org.rb1, org.ma, org.mb, org.admin, gone]
     records = {u.username: _records(u, i) for i, u in enumerate(users)}
     run_create(actor=org.admin)
+    world = SimpleNamespace(org=org, gone=gone, records=records)
+    _bin(world)
+    _merge(world)
     gone.is_active = False
     gone.save(update_fields=["is_active"])
-    return SimpleNamespace(org=org, gone=gone, records=records)
+    return world

@@ -28,9 +28,19 @@ def _run(world, owner):
     return Run.objects.order_by("pk").first() or run_create(actor=world.org.admin)
 
 
+class _Absent:
+    """A pk no row has: for routes over records the world does not build (failed deliveries and actions)."""
+
+    pk = 999999
+
+
 TARGETS = {
     **{kind: _record(kind) for kind in
-       ("customer", "followup", "attachment", "order", "contract", "complaint", "reminder", "user")},
+       ("customer", "followup", "attachment", "order", "contract", "complaint", "reminder", "user", "notification",
+        "export", "import_job", "suggestion", "deleted_customer", "binned", "merge")},
+    "rule": _global("automation.Rule"),
+    "keyword": _global("automation.SuggestionRule"),
+    "absent": lambda world, owner: _Absent,
     "team": _team,
     "run": _run,
     "option": _global("customers.Option"),
