@@ -88,3 +88,41 @@ def test_notification_count_updates_without_reload_and_is_marked_read(new_page, 
     page.goto("/notifications/")
     shot(page, "phone-notification-centre-zh")
     assert errors == []
+
+
+def test_rep_snoozes_a_task_and_sees_the_calendar(new_page, org):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from huike.automation.models import Reminder
+    from huike.customers.models import Customer
+
+    # given: an overdue task and a follow-up due today
+    customer = make_customer(org.ra1, name="日历演示有限公司")
+    Customer.objects.filter(pk=customer.pk).update(next_followup_at=timezone.now() + dt.timedelta(hours=1))
+    task = Reminder.objects.create(user=org.ra1, customer=customer, title="需电话跟进当前需求进展", source="cadence",
+                                   due_at=timezone.now() - dt.timedelta(days=1), key="e2e:1")
+    page = new_page(PHONE)
+    errors = watch_errors(page)
+    login(page, "ra1")
+
+    # when
+    page.goto("/tasks/")
+    assert page.locator(".reminder-group[data-group=overdue]").count() == 1
+    shot(page, "phone-tasks-overdue")
+    page.click("#reminder-list .dropdown-toggle")
+    page.click("button[name=for][value='1d']")
+    page.wait_for_url("**/tasks/")
+
+    # then
+    task.refresh_from_db()
+    assert timezone.localtime(task.due_at).date() == timezone.localdate() + dt.timedelta(days=1)
+    assert page.locator(".reminder-group[data-group=upcoming]").count() == 1
+
+    page = new_page(DESKTOP)
+    login(page, "ra1")
+    page.goto("/tasks/calendar/")
+    assert "日历演示有限公司" in page.locator("#calendar").inner_text()
+    shot(page, "desktop-calendar-month")
+    assert errors == []
