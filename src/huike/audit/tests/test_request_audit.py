@@ -140,3 +140,20 @@ def test_a_write_no_service_recorded_still_gets_one_entry(org, client):
     assert (entry.action, entry.object_type, entry.object_repr, entry.actor_id) == (
         "write", "request", "POST /language/", org.ra1.pk)
     assert entry.changes == {"tables": [None, ["accounts_user"]]}
+
+
+@pytest.mark.parametrize("route, body, object_type", [
+    ("followup-list", {"method": "phone", "occurred_at": "2026-01-05T10:00:00+08:00", "content": "电话沟通"},
+     "followups.followup"),
+    ("complaint-list", {"urgency": "general", "channel": "phone", "description": "发货延迟"}, "service.complaint"),
+    ("order-list", {"date": "2026-01-05", "amount": "1000.00", "product": "标准版"}, "transactions.order"),
+    ("contract-list", {"start_date": "2026-01-05", "end_date": "2027-01-04", "amount": "50000.00"},
+     "transactions.contract"),
+])
+def test_each_kind_of_record_created_through_the_api_is_one_entry(org, route, body, object_type):
+    customer = make_customer(org.ra1)
+    response = client_for(org.ra1).post(url(route), {**body, "customer": customer.pk}, format="json")
+    assert response.status_code == 201, response.content
+    [entry] = _entries_of(response)
+    assert (entry.action, entry.object_type, entry.object_id, entry.actor_id, entry.customer_id) == (
+        "create", object_type, response.json()["id"], org.ra1.pk, customer.pk)
