@@ -17,6 +17,7 @@ urlpatterns = [
     path("imports/", include("huike.imports.web.urls")),
     path("settings/backups/", include("huike.backups.web.urls")),
     path("settings/audit/", include("huike.audit.web.urls")),
+    path("account/", include("huike.core.security.urls")),  # password change
     path("data/", include("huike.dataio.web.urls")),
     path("settings/recycle-bin/", include("huike.recycle.web.urls")),
 ]

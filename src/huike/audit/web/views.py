@@ -20,7 +20,8 @@ ACTIONS = {
     "create": _("Created"), "update": _("Edited"), "delete": _("Deleted"), "restore": _("Restored"),
     "purge": _("Purged"), "assign": _("Assigned"), "merge": _("Merged"), "review": _("Reviewed"),
     "export": _("Exported"), "import": _("Imported"), "login": _("Logged in"), "logout": _("Logged out"),
-    "login_failed": _("Failed login"), "write": _("Other write"),
+    "login_failed": _("Failed login"), "password_change": _("Password changed"), "import_create": _("Imported"),
+    "backup": _("Backup"), "write": _("Other write"),
 }
 
 
