@@ -35,7 +35,7 @@ INTENTS = ["高意向", "中意向", "低意向"]
 
 def row(i: int, prefix: str) -> list:
     number = i + (500_000_000 if prefix == "XLSX" else 0)  # the two files share no phone
-    return [f"{prefix}测试客户{i}科技有限公司", f"联系人{i}", f"1{3 + i % 7}{number:09d}", f"{prefix.lower()}{i}@example.com",
+    return [f"{prefix}测试客户{i}科技有限公司", f"联系人{i}", f"13{number:09d}", f"{prefix.lower()}{i}@example.com",
             INDUSTRIES[i % 7], SOURCES[i % 5], INTENTS[i % 3], "浙江", "杭州", f"需要一套CRM系统，预计{i % 50}个账号",
             "重点客户,华东" if i % 4 == 0 else ""]
 

@@ -1,15 +1,33 @@
 """Admin-editable choice lists, read with a short cache (they change rarely, are read on every page)."""
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.core.cache import cache
 from django.utils.translation import get_language
 
 from .models import Option
 
 _CACHE_KEY = "huike:options:v1"
+_pinned: ContextVar[dict | None] = ContextVar("huike_options_pinned", default=None)
+
+
+@contextmanager
+def pinned():
+    """Read the lists once for the whole block: bulk work (an import validates thousands of rows) would
+    otherwise pay a cache round trip per field per row."""
+    token = _pinned.set(_all())
+    try:
+        yield
+    finally:
+        _pinned.reset(token)
 
 
 def _all() -> dict[str, list[tuple[str, str, str, bool]]]:
+    data = _pinned.get()
+    if data is not None:
+        return data
     data = cache.get(_CACHE_KEY)
     if data is None:
         data = {}

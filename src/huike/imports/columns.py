@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone, translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from huike.customers import options
@@ -65,9 +66,9 @@ def normalise_header(text: Any) -> str:
 
 def field_label(kind: str, field: str) -> str:
     if field == "customer":
-        return _("customer")
+        return _("Customer")
     try:
-        return str(MODELS[kind]._meta.get_field(field).verbose_name)
+        return capfirst(str(MODELS[kind]._meta.get_field(field).verbose_name))
     except Exception:  # a field of the import only (none today), shown by name
         return field
 

@@ -23,6 +23,7 @@ from huike.customers.domain.names import customer_code
 from huike.customers.models import Customer, StageChange, Tag
 from huike.customers.validation import OPTION_FIELDS, clean_customer
 
+from . import bulk
 from . import columns as col
 
 KEYS = ("phone", "email", "credit_code")
@@ -164,7 +165,8 @@ def _create(ctx, rows: list[dict]) -> None:
     customers = []
     for i, v in enumerate(rows):
         cleaned = {k: val for k, val in v["cleaned"].items() if k != "tags"}
-        c = Customer(**cleaned, owner=v["owner"] or ctx.actor, created_by=ctx.actor, stage_changed_at=now)
+        c = Customer(**cleaned, owner=v["owner"] or ctx.actor, created_by=ctx.actor, stage_changed_at=now,
+                     created_at=now, updated_at=now)
         c.code = customer_code(first + i)
         if c.first_contact_at:
             late = (now - c.first_contact_at).total_seconds() > customer_services.REGISTRATION_WINDOW_HOURS * 3600
@@ -172,11 +174,13 @@ def _create(ctx, rows: list[dict]) -> None:
         customer_services.derive_search_fields(c)
         refresh_cadence(c, save=False, now=now, planned=None, rules=ctx.rules)
         customers.append(c)
-    Customer.objects.bulk_create(customers, batch_size=500)
+    bulk.insert(Customer, customers)
+    ids = dict(Customer.objects.filter(code__in=[c.code for c in customers]).values_list("code", "pk"))
+    for c in customers:
+        c.pk = ids[c.code]
     _add_tags(customers, [v["cleaned"].get("tags") or [] for v in rows])
-    StageChange.objects.bulk_create(
-        [StageChange(customer=c, from_stage="", to_stage=c.stage, at=now, by=ctx.actor) for c in customers],
-        batch_size=500)
+    bulk.insert(StageChange, [StageChange(customer_id=c.pk, from_stage="", to_stage=c.stage, at=now, by_id=ctx.actor.pk)
+                              for c in customers])
     # One audit entry per batch (the audit log is a hash chain appended row by row; one entry per customer
     # would cost more than the import itself). It names the job and every customer created.
     audit_record(actor=ctx.actor, action="import_create", obj=ctx.job, changes={

@@ -103,6 +103,7 @@ def _check_zip(f: IO[bytes]) -> None:
         raise UploadRefused(bomb)
     unpacked = 0
     for info in infos:
+        part_unpacked = 0
         if info.file_size > MAX_ZIP_RATIO * max(info.compress_size, 1) and info.file_size > _CHUNK:
             raise UploadRefused(bomb)
         if not info.filename.endswith((".xml", ".rels", ".vml")):
@@ -112,7 +113,8 @@ def _check_zip(f: IO[bytes]) -> None:
         with zf.open(info) as part:
             while chunk := part.read(_CHUNK):
                 unpacked += len(chunk)
-                if unpacked > max_unpacked_bytes() or unpacked > MAX_ZIP_RATIO * max(info.compress_size, 1) + _CHUNK:
+                part_unpacked += len(chunk)
+                if unpacked > max_unpacked_bytes() or part_unpacked > MAX_ZIP_RATIO * max(info.compress_size, 1) + _CHUNK:
                     raise UploadRefused(bomb)
                 if _DTD.search(tail + chunk):
                     raise UploadRefused(_("The workbook contains XML entity declarations (a known attack); "

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from huike.accounts.models import User
 from huike.audit.services import audit_record
 from huike.core.errors import FieldErrors, NotFound
+from huike.customers import options
 from huike.customers.cadence import active_rules
 
 from . import columns, customer_rows, reading, related_rows
@@ -186,7 +187,8 @@ class _Rollback(Exception):
 
 
 def _process(ctx: Context, rows):
-    return (customer_rows if ctx.kind == ImportKind.CUSTOMERS else related_rows).process(ctx, rows)
+    with options.pinned():  # the choice lists once per batch, not per row and field
+        return (customer_rows if ctx.kind == ImportKind.CUSTOMERS else related_rows).process(ctx, rows)
 
 
 def claim(job_id: int, *, force: bool = False) -> bool:

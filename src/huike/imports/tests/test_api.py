@@ -51,7 +51,7 @@ def test_bad_kind_unknown_field_and_missing_columns_are_400_and_nothing_written(
     assert (bad_kind.status_code, list(bad_kind.json())) == (400, ["kind"])
     assert (unknown.status_code, unknown.json()) == (400, {"owner": ["Unknown field."]})
     assert unmapped.status_code == 400
-    assert unmapped.json()["file"][0].startswith("No column for: customer name, contact person.")
+    assert unmapped.json()["file"][0].startswith("No column for: Customer name, Contact person.")
     assert ImportJob.objects.count() == 0
 
 

@@ -58,7 +58,7 @@ def test_upload_mapping_preview_start_result_and_error_file(org, django_capture_
     # then it holds the original row, formula neutralised, and the error column
     assert rows[0] == ["Row", "客户名称", "联系人", "手机", "内部编号", "Errors"]
     assert rows[1][:5] == ["3", "乙公司", "", "'=1+1", "x2"]
-    assert "contact person: Please enter the contact person (联系人)." in rows[1][5]
+    assert "Contact person: Please enter the contact person (联系人)." in rows[1][5]
     xlsx = client.get(f"/imports/{job.pk}/errors.xlsx")
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
 
@@ -87,7 +87,7 @@ def test_a_mapping_without_a_required_field_is_refused_on_the_page(org):
     page = client.post(f"/imports/{job.pk}/mapping/", {"col_0": "", "col_1": "contact_name", "on_duplicate": "skip"})
     # then the page says which field is missing and the job stays a draft
     assert page.status_code == 200
-    assert "Choose a column for: customer name." in page.content.decode()
+    assert "Choose a column for: Customer name." in page.content.decode()
     job.refresh_from_db()
     assert job.status == "draft"
 

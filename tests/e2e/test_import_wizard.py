@@ -1,0 +1,67 @@
+"""The import wizard in a browser: upload a csv with one bad row, see the row's problems in the preview, run it,
+see the result and download the error file; on a laptop in English and on a phone in Chinese."""
+import csv
+import io
+
+import pytest
+
+from huike.customers.models import Customer
+from huike.imports.tests.helpers import csv_bytes
+
+from .conftest import DESKTOP, PHONE, login, shot
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+HEADER = ["客户名称", "联系人", "联系电话", "所属行业", "意向等级"]
+ROWS = [["杭州云帆科技有限公司", "王芳", "13812345678", "信息技术", "高意向"],
+        ["宁波海港贸易有限公司", "", "12345", "零售", "中意向"],
+        ["苏州精工制造有限公司", "李强", "0512-66881234", "制造业", "低意向"]]
+
+
+def _run_wizard(page, tmp_path, prefix: str, language: str) -> None:
+    path = tmp_path / "客户导入.csv"
+    path.write_bytes(csv_bytes(ROWS, header=HEADER, encoding="gbk"))
+    page.goto("/imports/new/")
+    shot(page, f"{prefix}-import-upload")
+    page.set_input_files("#id_file", str(path))
+    page.click("#upload-submit")
+    page.wait_for_url("**/mapping/")
+    # the Chinese headers are matched by themselves
+    assert page.locator("#col_0").input_value() == "name"
+    assert page.locator("#col_2").input_value() == "phone"
+    shot(page, f"{prefix}-import-mapping")
+    page.click("#mapping-submit")
+    page.wait_for_url("**/preview/")
+    bad = page.locator('tr[data-row="3"]')
+    assert bad.get_attribute("data-status") == "error"
+    problems = bad.locator(".row-problems").inner_text()
+    assert ("Contact person" in problems) if language == "en" else ("联系人" in problems)
+    shot(page, f"{prefix}-import-preview")
+    page.click("#start-import")
+    page.wait_for_url("**/imports/*/")
+    page.locator('#import-progress[data-status="done"]').wait_for()
+    assert page.locator("#count-created").inner_text() == "2"
+    assert page.locator("#count-failed").inner_text() == "1"
+    shot(page, f"{prefix}-import-result")
+
+
+def test_import_wizard_on_a_laptop_in_english(new_page, org, tmp_path):
+    page = new_page(DESKTOP)
+    login(page, "ra1")
+    page.context.add_cookies([{"name": "django_language", "value": "en", "url": page.url}])
+    _run_wizard(page, tmp_path, "desktop", "en")
+    # the error file holds the original row and its problem
+    with page.expect_download() as download:
+        page.click("#error-file-csv")
+    rows = list(csv.reader(io.StringIO(open(download.value.path(), encoding="utf-8-sig").read())))
+    assert rows[1][:4] == ["3", "宁波海港贸易有限公司", "", "12345"]
+    assert "Contact person: Please enter the contact person (联系人)." in rows[1][-1]
+    assert sorted(Customer.objects.values_list("name", flat=True)) == ["杭州云帆科技有限公司", "苏州精工制造有限公司"]
+
+
+def test_import_wizard_on_a_phone_in_chinese(new_page, org, tmp_path):
+    page = new_page(PHONE)
+    login(page, "ra1")
+    _run_wizard(page, tmp_path, "phone", "zh")
+    # nothing overflows the phone's width
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
