@@ -65,7 +65,7 @@ def customer_list_view(request):
     page = paginate(request, for_rows(customer_list(user=user, filters=_filters(request),
                                                     search=request.GET.get("q", ""), sort=sort)))
     context = {
-        "page": page, "rows": customer_rows(page.object_list, timezone.now()),
+        "page": page, "rows": customer_rows(page.object_list, timezone.now(), viewer=request.user),
         "sort": sort, "query_keep": query_without(request, "page"),
         "sort_keep": query_without(request, "page", "sort"),
         "sort_columns": SORT_COLUMNS,

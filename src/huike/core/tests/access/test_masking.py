@@ -112,3 +112,15 @@ def test_timeline_masks_recorded_contact_changes(org, rep_customer):
     client.force_login(org.ma)
     html = client.get(reverse("customers:detail", args=[rep_customer.pk])).content.decode()
     assert "carol@example.com" not in html and "c***@example.com" in html
+
+
+def test_list_page_masks_rows_the_viewer_does_not_own(org, rep_customer):
+    # given the manager owns one customer with an email only, the rep one with a phone
+    make_customer(org.ma, phone="", email="own@example.com", name="经理自己的客户")
+    client = Client()
+    client.force_login(org.ma)
+    # when the manager opens the list
+    html = client.get(reverse("customers:list")).content.decode()
+    # then the rep's phone is masked and the manager's own email in full
+    assert "135****8888" in html and "13577778888" not in html and "135 7777 8888" not in html
+    assert "own@example.com" in html
