@@ -183,3 +183,20 @@ def _enqueue_execute(run_id: int) -> None:
     from .tasks import execute_action_task
 
     execute_action_task(run_id)
+
+
+KEEP = dt.timedelta(days=90)
+
+
+def prune(now: dt.datetime | None = None, batch: int = 10_000) -> int:
+    """Processed events and finished runs older than KEEP go; their periods and events never come back,
+    so the keys are not needed for idempotency any more. Failed actions stay until an admin retries."""
+    now = now or timezone.now()
+    removed = 0
+    for qs in (Event.objects.filter(processed_at__lt=now - KEEP),
+               ActionRun.objects.filter(status=ActionStatus.DONE, done_at__lt=now - KEEP),
+               RuleRun.objects.filter(finished_at__lt=now - KEEP)):
+        ids = list(qs.values_list("id", flat=True)[:batch])
+        if ids:
+            removed += qs.model.objects.filter(id__in=ids).delete()[0]
+    return removed

@@ -25,4 +25,5 @@ def automation_tick() -> dict:
     """Every minute: due schedules, classification changes as events, then anything left behind."""
     result = {"schedules": engine.run_due_schedules(), "classification": engine.classification_events()}
     result.update(engine.sweep())
+    result["pruned"] = engine.prune()
     return result

@@ -191,3 +191,17 @@ def test_classification_changes_become_events_once(org, django_capture_on_commit
     # then
     assert (first, second) == (1, 0)
     assert list(Notification.objects.values_list("user__username", "title")) == [("ma", f"{customer.name} 升为战略客户")]
+
+
+def test_prune_removes_old_processed_events_and_done_runs_but_keeps_failures(org):
+    customer = make_customer(org.ra1)
+    rule = Rule.objects.get(builtin="upgrade")
+    old = timezone.now() - dt.timedelta(days=120)
+    gone = Event.objects.create(kind="customer_changed", customer=customer, processed_at=old)
+    waiting = Event.objects.create(kind="customer_changed", customer=customer)  # not processed yet
+    ActionRun.objects.create(rule=rule, key="done", customer=customer, action={}, status="done", done_at=old)
+    ActionRun.objects.create(rule=rule, key="failed", customer=customer, action={}, status="failed")
+
+    assert engine.prune() == 2
+    assert not Event.objects.filter(pk=gone.pk).exists() and Event.objects.filter(pk=waiting.pk).exists()
+    assert list(ActionRun.objects.values_list("key", flat=True)) == ["failed"]
