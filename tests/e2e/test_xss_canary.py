@@ -7,47 +7,23 @@ console error (which includes a CSP violation report).
 """
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
-from huike.accounts.models import Role
 from huike.accounts.services import team_update, user_update
 from huike.testing.factories import make_complaint, make_contract, make_customer, make_followup, make_order
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+from .conftest import DESKTOP, PHONE, SCREENSHOTS, login
+
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 IMG = "<img src=x onerror=alert(1)>"
 SCRIPT = '"><script>alert(1)</script>'
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
-SCREENSHOTS = Path(__file__).resolve().parents[5] / "test-artifacts" / "screenshots"
 REPORTS = ["distribution", "sales", "growth", "funnel", "followups", "health", "service"]
 
 
-@pytest.fixture(scope="module")
-def xss_browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
-def poisoned(org):
-    """Every text field holds a canary; returns the ids of the pages to open."""
-    import importlib
-
-    from django.apps import apps
-
-    for module in ("huike.customers.migrations.0002_defaults_and_search", "huike.followups.migrations.0002_default_cadence",
-                   "huike.service.migrations.0002_default_deadlines"):
-        importlib.import_module(module).load(apps, None)
+def poisoned(new_page, org):
+    """Every text field holds a canary; returns the ids of the pages to open (new_page seeded the lists)."""
     team_update(actor=org.admin, team=org.team_a, data={"name": IMG})
     user_update(actor=org.admin, user=org.ra1, data={"display_name": SCRIPT})
     customer = make_customer(org.ra1, name=f"甲{IMG}", contact_name=SCRIPT, contact_title=IMG, address=SCRIPT,
@@ -70,32 +46,21 @@ def _pages(ids: dict) -> list[str]:
         "/complaints/", f"/complaints/{ids['complaint']}/", "/tasks/", "/classification/",
         *(f"/reports/{name}/" for name in REPORTS),
         "/settings/users/", f"/settings/users/{ids['user']}/", "/settings/teams/", f"/settings/teams/{ids['team']}/",
-        "/settings/audit/", f"/settings/audit/?object_type=customers.customer&object_id={c}",
+        "/account/password/", "/settings/audit/", f"/settings/audit/?object_type=customers.customer&object_id={c}",
     ]
 
 
-def _login(page, username: str) -> None:
-    page.goto("/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "pass-1234-word")
-    page.click("#login-submit")
-    page.wait_for_url("**/")
-
-
-def test_no_canary_runs_in_any_page(xss_browser, live_server, poisoned, org):
+def test_no_canary_runs_in_any_page(new_page, poisoned, org):
     # given a manager of team A and an admin, each in their own browser
     for username in ("ma", "admin"):
-        context = xss_browser.new_context(base_url=live_server.url, locale="en-US",
-                                          viewport={"width": 1280, "height": 800})
-        context.set_default_timeout(10_000)
-        page = context.new_page()
+        page = new_page(DESKTOP)
         dialogs: list[str] = []
         errors: list[str] = []
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
         page.on("console", lambda m: errors.append(m.text) if m.type == "error"
                 and not m.text.startswith("Failed to load resource") else None)
         page.on("pageerror", lambda e: errors.append(str(e)))
-        _login(page, username)
+        login(page, username)
         opened = []
         # when every page that shows the canaries is opened
         for path in _pages(poisoned):
@@ -116,10 +81,9 @@ def test_no_canary_runs_in_any_page(xss_browser, live_server, poisoned, org):
             SCREENSHOTS.mkdir(parents=True, exist_ok=True)
             page.goto("/settings/audit/")
             page.screenshot(path=str(SCREENSHOTS / "desktop-audit-trail.png"))
-            page.set_viewport_size({"width": 390, "height": 844})
+            page.set_viewport_size(PHONE)
             page.goto("/settings/audit/")
             page.screenshot(path=str(SCREENSHOTS / "phone-audit-trail.png"))
-        context.close()
         assert dialogs == [], username
         assert errors == [], username
         assert all(status == 200 for _path, status in opened), opened
