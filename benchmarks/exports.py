@@ -110,6 +110,8 @@ def measure(args) -> list[dict]:
         tracemalloc.stop()
         median = statistics.median(seconds)
         results.append({"case": name, "seconds": median, "rows_s": total / median, "peak_mib": peak / 2**20})
+        print(f"  {name}: {median:.2f} s, {total / median:,.0f} rows/s, traced peak {peak / 2**20:.1f} MiB",
+              flush=True)
     base = results[0]["seconds"]
     for r in results:
         r["ratio"] = r["seconds"] / base
