@@ -1,6 +1,6 @@
 """Reading the database for a backup: which models, a consistent snapshot, rows in primary-key chunks.
 
-Values are written as JSON by their Python type (dates ISO 8601 in UTC, decimals as strings, bytes as
+Values are written as JSON by field type (dates ISO 8601 in UTC, decimals as strings, bytes as
 base64) and read back through each field's to_python, so the dump does not depend on the engine.
 """
 from __future__ import annotations
@@ -10,10 +10,8 @@ import contextlib
 import datetime as dt
 import sqlite3
 import tempfile
-import uuid
-from decimal import Decimal
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from django.apps import apps
 from django.db import connections, models, transaction
@@ -33,34 +31,44 @@ def columns(model: type[models.Model]) -> list[str]:
     return [f.attname for f in model._meta.concrete_fields]
 
 
-def encode(value: Any) -> Any:
-    if isinstance(value, (dt.datetime, dt.date, dt.time)):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, dt.timedelta):
-        return duration_iso_string(value)
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    if isinstance(value, (bytes, memoryview)):
-        return base64.b64encode(bytes(value)).decode("ascii")
-    return value
+def _b64(value) -> str:
+    return base64.b64encode(bytes(value)).decode("ascii")
+
+
+ENCODERS: dict[str, Callable[[Any], Any]] = {
+    "DateTimeField": dt.datetime.isoformat, "DateField": dt.date.isoformat, "TimeField": dt.time.isoformat,
+    "DecimalField": str, "DurationField": duration_iso_string, "UUIDField": str, "BinaryField": _b64,
+}
+
+
+def encoders(model: type[models.Model]) -> list[tuple[int, Callable[[Any], Any]]]:
+    """(column index, encoder) for the columns JSON cannot carry as they come; the rest pass as they are."""
+    out = []
+    for i, f in enumerate(model._meta.concrete_fields):
+        kind = f.target_field.get_internal_type() if f.is_relation else f.get_internal_type()
+        if kind in ENCODERS:
+            out.append((i, ENCODERS[kind]))
+    return out
 
 
 def iter_chunks(model: type[models.Model], alias: str, size: int = CHUNK_ROWS) -> Iterator[list[list[Any]]]:
     """Rows of `model` as encoded lists, `size` at a time, by primary key (never the whole table at once)."""
-    cols = columns(model)
+    cols, todo = columns(model), encoders(model)
     pk = model._meta.pk.attname
     pk_index = cols.index(pk)
     base = model._base_manager.using(alias).order_by(pk)
     last = None
     while True:
         query = base if last is None else base.filter(**{f"{pk}__gt": last})
-        rows = list(query.values_list(*cols)[:size])
+        rows = [list(row) for row in query.values_list(*cols)[:size]]
         if not rows:
             return
         last = rows[-1][pk_index]
-        yield [[encode(v) for v in row] for row in rows]
+        for row in rows:
+            for i, encode in todo:
+                if row[i] is not None:
+                    row[i] = encode(row[i])
+        yield rows
         if len(rows) < size:
             return
 

@@ -1,0 +1,152 @@
+"""Backup and restore of the benchmark database: time, file size, peak memory, against the engine's own tools.
+
+    .venv/bin/python benchmarks/backup.py --db sqlite   --customers 1000000 --data-dir /tmp/huike-bench-1m
+    .venv/bin/python benchmarks/backup.py --db postgres --customers 1000000
+
+`huike backup` and `huike restore` run as child processes, so each one's peak memory is its own (wait4's
+ru_maxrss). The baseline is the same database through the engine's tools in the same run: sqlite3's
+`.backup` / `.restore`, or pg_dump -Fc / pg_restore. SQLite with --data-dir reuses a loaded database.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _setup import configure, fast_passwords  # noqa: E402
+from generate import load  # noqa: E402
+
+KEY = "benchmark-backup-key-not-secret"
+
+
+def parse(argv=None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    p.add_argument("--customers", type=int, default=1_000_000)
+    p.add_argument("--orders-per-customer", type=float, default=10.0)
+    p.add_argument("--followups-per-customer", type=float, default=10.0)
+    p.add_argument("--contracts-per-customer", type=float, default=1.0)
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--batch-size", type=int, default=2000)
+    p.add_argument("--data-dir", help="SQLite: reuse the database in this directory if it is loaded")
+    return p.parse_args(argv)
+
+
+def run(cmd: list[str], env: dict | None = None) -> tuple[float, float, str]:
+    """Seconds and peak resident MiB of one child process; its output for the record."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    out = proc.stdout.read()
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed:\n{out[-3000:]}")
+    return seconds, usage.ru_maxrss / 1024, out.strip()
+
+
+def huike_env(database_url: str | None, data_dir: Path) -> dict:
+    env = {**os.environ, "HUIKE_DATA_DIR": str(data_dir), "HUIKE_BACKUP_KEY": KEY,
+           "DJANGO_SETTINGS_MODULE": "huike.config.settings"}
+    env.pop("DATABASE_URL", None)
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    return env
+
+
+def huike(*args: str) -> list[str]:
+    return [sys.executable, "-m", "huike.manage", *args]
+
+
+def empty_target(db: str, work: Path) -> tuple[str | None, Path]:
+    """A new, migrated, empty database beside the source (a new SQLite file, or a new PostgreSQL database)."""
+    data_dir = work / f"restored-{uuid.uuid4().hex[:6]}"
+    url = None
+    if db == "postgres":
+        import psycopg
+
+        name = f"restore_{uuid.uuid4().hex[:8]}"
+        with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as conn:
+            conn.execute(f"CREATE DATABASE {name}")
+        url = os.environ["DATABASE_URL"].rsplit("/", 1)[0] + f"/{name}"
+    run(huike("migrate", "--noinput"), env=huike_env(url, data_dir))
+    return url, data_dir
+
+
+def baseline(db: str, work: Path) -> dict:
+    from django.conf import settings
+
+    if db == "sqlite":
+        source, copy = settings.DATABASES["default"]["NAME"], work / "baseline.sqlite3"
+        t_dump, mem_dump, _ = run(["sqlite3", source, f".backup '{copy}'"])
+        restored = work / "baseline-restored.sqlite3"
+        t_load, mem_load, _ = run(["sqlite3", str(restored), f".restore '{copy}'"])
+        return {"tool": "sqlite3 .backup / .restore", "dump": t_dump, "load": t_load, "size": copy.stat().st_size,
+                "dump_mem": mem_dump, "load_mem": mem_load}
+    url, dumpfile = os.environ["DATABASE_URL"], work / "baseline.pgdump"
+    t_dump, mem_dump, _ = run(["pg_dump", "-Fc", "-f", str(dumpfile), url])
+    import psycopg
+
+    name = f"baseline_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    t_load, mem_load, _ = run(["pg_restore", "-d", url.rsplit("/", 1)[0] + f"/{name}", str(dumpfile)])
+    return {"tool": "pg_dump -Fc / pg_restore", "dump": t_dump, "load": t_load, "size": dumpfile.stat().st_size,
+            "dump_mem": mem_dump, "load_mem": mem_load}
+
+
+def ensure_data(args) -> None:
+    from huike.customers.models import Customer
+
+    have = Customer.objects.count()
+    if have >= args.customers:
+        print(f"reusing {have:,} customers", flush=True)
+        return
+    fast_passwords()
+    print(f"generating {args.customers:,} customers …", flush=True)
+    started = time.perf_counter()
+    load(args, quiet=True)
+    print(f"generated in {time.perf_counter() - started:.0f} s", flush=True)
+
+
+def main() -> None:
+    args = parse()
+    where = configure(args.db, args.data_dir)
+    ensure_data(args)
+    from django.db import connection
+
+    from huike.backups.dump import backed_up_models
+
+    rows = sum(m._base_manager.count() for m in backed_up_models())
+    print(f"== backup benchmark: {rows:,} rows in {len(backed_up_models())} tables, {where}", flush=True)
+    connection.close()
+    work = Path(tempfile.mkdtemp(prefix="huike-bench-backup-"))
+    source_env = huike_env(os.environ.get("DATABASE_URL"), Path(os.environ["HUIKE_DATA_DIR"]))
+    try:
+        base = baseline(args.db, work)
+        backup_file = work / "bench.hkb"
+        t_backup, mem_backup, out = run(huike("backup", "--output", str(backup_file)), env=source_env)
+        print(f"  {out}")
+        url, data_dir = empty_target(args.db, work)
+        t_restore, mem_restore, out = run(huike("restore", str(backup_file)), env=huike_env(url, data_dir))
+        print(f"  {out}")
+        size = backup_file.stat().st_size
+        print(f"backup : {t_backup:7.1f} s  {size / 2**20:8.1f} MiB  peak {mem_backup:6.0f} MiB  "
+              f"({rows / t_backup:,.0f} rows/s)")
+        print(f"  {base['tool']} dump: {base['dump']:7.1f} s  {base['size'] / 2**20:8.1f} MiB  "
+              f"→ backup takes {t_backup / base['dump']:.1f}× the time, {size / base['size']:.2f}× the size")
+        print(f"restore: {t_restore:7.1f} s  peak {mem_restore:6.0f} MiB  ({rows / t_restore:,.0f} rows/s)")
+        print(f"  {base['tool']} load: {base['load']:7.1f} s  → restore takes {t_restore / base['load']:.1f}× the time")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
