@@ -183,6 +183,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ReminderStatusEnum": "huike.automation.models.ReminderStatus",
         "ComplaintStatusEnum": "huike.service.models.ComplaintStatus",
+        "CustomerKindEnum": "huike.customers.models.Kind",  # another "kind" choice set appeared (imports)
     },
 }
 
