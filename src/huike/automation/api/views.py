@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.shortcuts import get_object_or_404
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -7,11 +8,14 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.generics import ListAPIView
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from huike.core.api_views import BAD_REQUEST
+from huike.core.api_views import BAD_REQUEST, NOT_FOUND
 
 from ..models import Reminder
 from ..selectors import reminder_list
+from ..services import reminder_done, reminder_snooze
 
 
 class ReminderOutput(serializers.ModelSerializer):
@@ -40,3 +44,27 @@ class ReminderListView(ListAPIView):
             if due_before is None or due_before.tzinfo is None:
                 raise ValidationError({"due_before": [_("Enter an ISO date-time with a time zone, e.g. 2026-11-30T18:00:00+08:00.")]})
         return reminder_list(user=self.request.user, due_before=due_before)
+
+
+class SnoozeInput(serializers.Serializer):
+    until = serializers.DateTimeField()
+
+
+class ReminderDoneView(APIView):
+    @extend_schema(tags=["reminders"], request=None, responses={200: ReminderOutput, 404: NOT_FOUND})
+    def post(self, request, pk: int):
+        """Mark one of your reminders done (anyone else's is a 404)."""
+        reminder = get_object_or_404(Reminder, pk=pk, user=request.user)
+        return Response(ReminderOutput(reminder_done(actor=request.user, reminder=reminder)).data)
+
+
+class ReminderSnoozeView(APIView):
+    @extend_schema(tags=["reminders"], request=SnoozeInput, responses={200: ReminderOutput, 400: BAD_REQUEST,
+                                                                       404: NOT_FOUND})
+    def post(self, request, pk: int):
+        """Move one of your open reminders to a later time."""
+        reminder = get_object_or_404(Reminder, pk=pk, user=request.user)
+        data = SnoozeInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        reminder = reminder_snooze(actor=request.user, reminder=reminder, until=data.validated_data["until"])
+        return Response(ReminderOutput(reminder).data)
