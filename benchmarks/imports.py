@@ -92,9 +92,10 @@ def child(path: str, username: str, on_duplicate: str) -> None:
     job.save(update_fields=["status"])
     job = services.import_execute(job.pk)
     t2 = time.perf_counter()
+    usage = resource.getrusage(resource.RUSAGE_SELF)
     print(json.dumps({"inspect": t1 - t0, "run": t2 - t1, "created": job.created, "skipped": job.skipped,
-                      "failed": job.failed_rows, "status": job.status,
-                      "maxrss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                      "failed": job.failed_rows, "status": job.status, "cpu": usage.ru_utime + usage.ru_stime,
+                      "maxrss_mib": usage.ru_maxrss / 1024}))
 
 
 def run_child(path: Path, username: str, on_duplicate: str = "skip") -> dict:
@@ -109,6 +110,7 @@ def report(label: str, n: int, base: float, r: dict) -> None:
     total = r["inspect"] + r["run"]
     print(f"{label:<28} {n / total:>9,.0f} rows/s  (check {r['inspect']:.1f} s + run {r['run']:.1f} s; "
           f"created {r['created']:,}, skipped {r['skipped']:,}, errors {r['failed']:,}); peak {r['maxrss_mib']:.0f} MiB; "
+          f"{n / r['cpu']:,.0f} rows per CPU-second of the child (the machine is shared); "
           f"baseline read {n / base:,.0f} rows/s, import/baseline time ×{total / base:.1f}")
 
 

@@ -2,12 +2,14 @@
 batch instead of being looked up per value (bulk_create spends most of an import's time there)."""
 from __future__ import annotations
 
+from operator import attrgetter
 from typing import Any, Callable
 
 from django.db import connection, models
 
 
-def _adapter(field: models.Field) -> Callable[[Any], Any]:
+def _adapter(field: models.Field) -> Callable[[Any], Any] | None:
+    """How a value is handed to the driver; None: as it is (text, numbers, booleans, ids)."""
     ops = connection.ops
     kind = field.get_internal_type()
     if kind == "DateTimeField":
@@ -18,18 +20,27 @@ def _adapter(field: models.Field) -> Callable[[Any], Any]:
         return lambda v: ops.adapt_decimalfield_value(v, field.max_digits, field.decimal_places)
     if kind == "JSONField":
         return lambda v: field.get_db_prep_save(v, connection)
-    return lambda v: v
+    return None
 
 
 def insert(model: type[models.Model], objects: list[models.Model]) -> None:
     """INSERT the objects (all concrete fields but the id). auto_now fields must be set by the caller."""
-    if not objects:
-        return
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    adapters = [(f.attname, _adapter(f)) for f in fields]
+    values = attrgetter(*(f.attname for f in fields))
+    adapted = [(i, a) for i, a in enumerate(map(_adapter, fields)) if a is not None]
+    rows = []
+    for obj in objects:
+        row = list(values(obj))
+        for i, adapt in adapted:
+            row[i] = adapt(row[i])
+        rows.append(row)
+    insert_rows(model._meta.db_table, [f.column for f in fields], rows)
+
+
+def insert_rows(table: str, columns: list[str], rows: list[list]) -> None:
+    if not rows:
+        return
     qn = connection.ops.quote_name
-    sql = (f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
-           f"VALUES ({', '.join(['%s'] * len(fields))})")
-    rows = [[adapt(getattr(obj, name)) for name, adapt in adapters] for obj in objects]
+    sql = (f"INSERT INTO {qn(table)} ({', '.join(map(qn, columns))}) VALUES ({', '.join(['%s'] * len(columns))})")
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)

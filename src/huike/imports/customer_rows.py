@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -179,8 +180,9 @@ def _create(ctx, rows: list[dict]) -> None:
     for c in customers:
         c.pk = ids[c.code]
     _add_tags(customers, [v["cleaned"].get("tags") or [] for v in rows])
-    bulk.insert(StageChange, [StageChange(customer_id=c.pk, from_stage="", to_stage=c.stage, at=now, by_id=ctx.actor.pk)
-                              for c in customers])
+    at = connection.ops.adapt_datetimefield_value(now)
+    bulk.insert_rows(StageChange._meta.db_table, ["customer_id", "from_stage", "to_stage", "at", "by_id"],
+                     [[c.pk, "", c.stage, at, ctx.actor.pk] for c in customers])
     # One audit entry per batch (the audit log is a hash chain appended row by row; one entry per customer
     # would cost more than the import itself). It names the job and every customer created.
     audit_record(actor=ctx.actor, action="import_create", obj=ctx.job, changes={

@@ -125,6 +125,22 @@ def import_start(*, actor: User, job: ImportJob) -> ImportJob:
     return job
 
 
+@transaction.atomic
+def import_resume(*, actor: User, job: ImportJob) -> ImportJob:
+    """Run a failed (or stalled) import again from its checkpoint; committed rows are not repeated."""
+    if job.owner_id != actor.pk and not actor.is_admin:
+        raise NotFound()
+    stalled = job.status == ImportStatus.RUNNING and job.heartbeat_at and job.heartbeat_at < timezone.now() - STALE_AFTER
+    if job.status != ImportStatus.FAILED and not stalled:
+        raise FieldErrors.single("status", _("Only a stopped import can be resumed."))
+    job.status = ImportStatus.QUEUED
+    job.save(update_fields=["status"])
+    from .tasks import import_task
+
+    transaction.on_commit(lambda: import_task(job.pk))
+    return job
+
+
 def _queue(job: ImportJob) -> None:
     from .tasks import import_task
 

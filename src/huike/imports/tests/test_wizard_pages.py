@@ -122,3 +122,25 @@ def test_pages_speak_the_users_language(org):
     # then the page's language and its submit button follow
     assert '<html lang="zh-Hans">' in zh and '<html lang="en">' in en
     assert "Upload and continue" in en
+
+
+def test_a_failed_import_resumes_from_its_checkpoint(org, django_capture_on_commit_callbacks):
+    from huike.imports import services
+
+    # given a job that failed after its first batch of 2 rows was committed
+    client = _client(org.ra1)
+    _upload(client, csv_bytes([customer_row(i) for i in range(5)]))
+    job = ImportJob.objects.get()
+    services.import_start(actor=org.ra1, job=job)
+    ImportJob.objects.filter(pk=job.pk).update(status="running")
+    services._commit(services._context(job), job.pk, 1, [(2, customer_row(0)), (3, customer_row(1))])
+    ImportJob.objects.filter(pk=job.pk).update(status="failed")
+    # when the owner presses Resume (the worker runs after commit)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/imports/{job.pk}/resume/")
+    # then the rest is imported once, the first two not repeated
+    job.refresh_from_db()
+    assert response.status_code == 302
+    assert (job.status, job.created, job.checkpoint, Customer.objects.count()) == ("done", 5, 6, 5)
+    # and another user cannot resume it
+    assert _client(org.ra2).post(f"/imports/{job.pk}/resume/").status_code == 404

@@ -118,6 +118,18 @@ def import_start_view(request, pk: int):
     return redirect(request, reverse("imports:detail", args=[job.pk]))
 
 
+@login_required
+@require_POST
+@domain_errors
+def import_resume_view(request, pk: int):
+    job = selectors.job_get(request.user, pk)
+    try:
+        services.import_resume(actor=request.user, job=job)
+    except FieldErrors:
+        pass  # already running or done: the page shows which
+    return redirect(request, reverse("imports:detail", args=[job.pk]))
+
+
 def _result_context(job) -> dict:
     errors = list(job.row_errors.order_by("row", "id")[:ERRORS_SHOWN]) if job.status in ("done", "failed") else []
     for e in errors:
