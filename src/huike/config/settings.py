@@ -178,6 +178,11 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Huike CRM API",
     "DESCRIPTION": "汇客 CRM — customers, follow-ups, orders, contracts, complaints.",
     "VERSION": "1.0.0",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "huike.core.schema_hooks.document_page_not_found",
+        "huike.core.schema_hooks.integer_ids_are_unsigned",
+    ],
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {

@@ -17,11 +17,16 @@ from rest_framework import status, viewsets
 from rest_framework.exceptions import MethodNotAllowed, ValidationError
 from rest_framework.response import Response
 
-from .api_serializers import DetailSerializer, DuplicateSerializer, FieldErrorsSerializer
+from .api_serializers import DetailSerializer, DuplicateSerializer
 
-BAD_REQUEST = OpenApiResponse(FieldErrorsSerializer, description="Field errors: {\"<field>\": [\"message\", …]}.")
+# One key per offending field (or "non_field_errors"): a map, so the schema says so rather than naming a key.
+# A list field's errors are keyed by item index ({"attachments": {"0": [...]}}), hence the object alternative.
+FIELD_ERRORS = {"type": "object", "additionalProperties": {
+    "anyOf": [{"type": "array", "items": {"type": "string"}}, {"type": "object"}]}}
+BAD_REQUEST = OpenApiResponse(FIELD_ERRORS, description="Field errors: {\"<field>\": [\"message\", …]}.")
 FORBIDDEN = OpenApiResponse(DetailSerializer, description="Your role may not do this to a record you can see.")
 NOT_FOUND = OpenApiResponse(DetailSerializer, description="No such record, or it is outside your scope.")
+PAGE_NOT_FOUND = OpenApiResponse(DetailSerializer, description="No such page of the list (?page= beyond the last).")
 CONFLICT = OpenApiResponse(DuplicateSerializer, description="A customer with the same phone, email or credit code exists.")
 
 
@@ -31,7 +36,8 @@ def crud_schema(*, tag: str, input_serializer, output_serializer, create_input=N
     writes = {400: BAD_REQUEST, 403: FORBIDDEN}
     updates = {**writes, **(update_extra or {})}
     return extend_schema_view(
-        list=extend_schema(tags=[tag], responses={200: output_serializer(many=True), 400: BAD_REQUEST}),
+        list=extend_schema(tags=[tag], responses={200: output_serializer(many=True), 400: BAD_REQUEST,
+                                                  404: PAGE_NOT_FOUND}),
         create=extend_schema(tags=[tag], request=create_input or input_serializer,
                              responses={201: create_output or output_serializer, **writes, **(create_extra or {})}),
         retrieve=extend_schema(tags=[tag], responses={200: output_serializer, 404: NOT_FOUND}),

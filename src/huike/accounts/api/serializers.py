@@ -39,6 +39,7 @@ class TeamInput(StrictInputMixin, serializers.Serializer):
 
 class UserOutput(serializers.ModelSerializer):
     role = serializers.SerializerMethodField()
+    email = serializers.CharField(read_only=True)  # often "" (no address): not the schema's "email" format
 
     class Meta:
         model = User

@@ -11,7 +11,7 @@ from huike.audit.models import AuditEntry
 from huike.classification.evidence import explain_customer
 from huike.core.api_serializers import FastOutputMixin, StrictInputMixin
 from huike.customers.domain.masking import mask_email, mask_field, mask_phone
-from huike.customers.models import Customer
+from huike.customers.models import Customer, RelationshipType, ValueClass, ValueTier
 from huike.customers.services import EDITABLE_FIELDS
 
 CUSTOMER_OUTPUT = [
@@ -36,6 +36,11 @@ class TagNamesField(serializers.ListField):
 
 class CustomerOutput(FastOutputMixin, serializers.ModelSerializer):
     tags = TagNamesField(read_only=True)
+    # Unclassified customers carry "" and most have no email: the schema must allow what the API sends.
+    email = serializers.CharField(read_only=True)
+    value_tier = serializers.ChoiceField(choices=ValueTier.choices, allow_blank=True, read_only=True)
+    value_class = serializers.ChoiceField(choices=ValueClass.choices, allow_blank=True, read_only=True)
+    relationship_type = serializers.ChoiceField(choices=RelationshipType.choices, allow_blank=True, read_only=True)
     classification = serializers.SerializerMethodField(
         help_text="Each classification result with its evidence in words (R-5), in the request's language.")
 
