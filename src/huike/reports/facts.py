@@ -153,5 +153,16 @@ def drop_triggers(connection) -> None:
     _run(connection, POSTGRES_DROP if connection.vendor == "postgresql" else SQLITE_DROP)
 
 
-def rebuild(connection) -> None:
+def rebuild_rows(connection) -> None:
+    """Recompute every row (the per-day rollup's triggers, when present, follow row by row)."""
     _run(connection, [f"DELETE FROM {T}", recompute_sql(connection.vendor, None)])
+
+
+def rebuild(connection) -> None:
+    """Recompute every row; the per-day rollup of the facts is rebuilt after it, not row by row."""
+    from . import rollup
+
+    rollup.drop_triggers(connection)
+    rebuild_rows(connection)
+    rollup.rebuild(connection)
+    rollup.create_triggers(connection)

@@ -58,3 +58,32 @@ class OwnerStageCount(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["owner_id", "stage"], name="reports_owner_stage_unique")]
+
+
+class OwnerDayFacts(models.Model):
+    """The live customers' facts summed per owner and creation day (UTC date), kept exact by triggers on
+    CustomerFact (rollup.py): the funnel, follow-up and health reports add a few hundred rows per owner."""
+
+    owner_id = models.BigIntegerField()
+    day = models.DateField()
+    customers = models.IntegerField(default=0)
+    reached_1 = models.IntegerField(default=0)
+    reached_2 = models.IntegerField(default=0)
+    lost_now = models.IntegerField(default=0)
+    responded = models.IntegerField(default=0)
+    response_hours = models.FloatField(default=0)
+    high_intent = models.IntegerField(default=0)
+    high_intent_closed = models.IntegerField(default=0)
+    high_value = models.IntegerField(default=0)
+    potential_days = models.FloatField(default=0)
+    potential_stays = models.IntegerField(default=0)
+    intent_days = models.FloatField(default=0)
+    intent_stays = models.IntegerField(default=0)
+    closed_days = models.FloatField(default=0)
+    closed_stays = models.IntegerField(default=0)
+    lost_days = models.FloatField(default=0)
+    lost_stays = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["owner_id", "day"], name="reports_owner_fact_day_unique")]
+        indexes = [models.Index(fields=["day", "owner_id"], name="reports_fact_day_idx")]

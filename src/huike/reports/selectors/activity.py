@@ -10,8 +10,8 @@ from huike.service.models import Complaint, Urgency
 
 from ..filters import ReportFilters, customer_q, period_q
 from ..models import CustomerFact
-from ._sql import fetch, hours_sum, ratio, subquery
-from .book import fact_cohort
+from ._facts import fact_sums
+from ._sql import ratio
 
 
 def _owner_names(ids) -> dict[int, str]:
@@ -26,25 +26,20 @@ def followup_efficiency(*, user: User, filters: ReportFilters) -> dict:
     """Per owner, for the customers created in the period: how fast the first follow-up came (hours after
     first contact, or after registration when no first contact is recorded), and how many high-intent
     customers closed; plus the customers overdue for a follow-up now (not period-bound)."""
-    base_sql, params = subquery(fact_cohort(user, filters).order_by().values(
-        "owner_id", "intent", "stage", "first_contact_at", "created_at", "first_followup_at"))
-    rows = fetch(
-        f"SELECT t.owner_id, COUNT(*), COUNT(t.first_followup_at), "
-        f"{hours_sum('t.first_followup_at', 'COALESCE(t.first_contact_at, t.created_at)')}, "
-        "SUM(CASE WHEN t.intent = 'high' THEN 1 ELSE 0 END), "
-        "SUM(CASE WHEN t.intent = 'high' AND t.stage = 'closed' THEN 1 ELSE 0 END) "
-        f"FROM ({base_sql}) t GROUP BY t.owner_id", params)
+    sums = {k: v for k, v in fact_sums(user, filters, filters.start_at(), filters.end_before()).items()
+            if v["customers"]}
     overdue = dict(
         Customer.objects.filter(customer_q(user, filters), next_followup_at__lt=timezone.now())
         .exclude(stage="lost", next_followup_reason="").order_by().values_list("owner_id").annotate(n=Count("*")))
-    by_owner = {r[0]: r for r in rows}
-    names = _owner_names({*by_owner, *overdue})
+    names = _owner_names({*sums, *overdue})
     out = []
+    zero = dict.fromkeys(("customers", "responded", "response_hours", "high_intent", "high_intent_closed"), 0)
     for owner_id in sorted(names, key=lambda pk: names[pk]):
-        _, customers, responded, hours, high, high_closed = by_owner.get(owner_id, (owner_id, 0, 0, None, 0, 0))
-        out.append({"key": str(owner_id), "label": names[owner_id], "customers": customers, "responded": responded,
-                    "hours_sum": float(hours or 0), "overdue": overdue.get(owner_id, 0),
-                    "high_intent": int(high or 0), "high_intent_closed": int(high_closed or 0)})
+        row = sums.get(owner_id, zero)
+        out.append({"key": str(owner_id), "label": names[owner_id], "customers": int(row["customers"]),
+                    "responded": int(row["responded"]), "hours_sum": float(row["response_hours"]),
+                    "overdue": overdue.get(owner_id, 0), "high_intent": int(row["high_intent"]),
+                    "high_intent_closed": int(row["high_intent_closed"])})
     total = _total(out, ["customers", "responded", "hours_sum", "overdue", "high_intent", "high_intent_closed"])
     for r in [*out, total]:
         r["avg_first_response_hours"] = round(r.pop("hours_sum") / r["responded"], 1) if r["responded"] else None
@@ -52,27 +47,36 @@ def followup_efficiency(*, user: User, filters: ReportFilters) -> dict:
     return {"rows": out, "total": total}
 
 
-def _health_base(user: User, filters: ReportFilters) -> tuple:
-    """Customers on the books during the period (created before its end, not lost before its start),
-    and the condition of being lost within it."""
-    base = CustomerFact.objects.filter(customer_q(user, filters))
+def _lost(user: User, filters: ReportFilters):
+    """Lost customers in scope that matter to the period: created before its end, lost before its end
+    (from the lost customers' index, facts.py / migration 0006)."""
+    lost = CustomerFact.objects.filter(customer_q(user, filters), stage="lost", stage_changed_at__isnull=False)
     if filters.period_end:
-        base = base.filter(created_at__lt=filters.end_before())
-    if filters.period_start:
-        base = base.exclude(stage="lost", stage_changed_at__lt=filters.start_at())
-    return base, Q(stage="lost") & period_q("stage_changed_at", filters)
+        lost = lost.filter(created_at__lt=filters.end_before(), stage_changed_at__lt=filters.end_before())
+    return lost
 
 
 def health(*, user: User, filters: ReportFilters) -> dict:
     """Per owner: churn rate (lost in the period / on the books) and the retention of high-value customers;
-    the churn reasons of the customers lost in the period."""
-    base, churned = _health_base(user, filters)
+    the churn reasons of the customers lost in the period. On the books: created before the end of the
+    period and not lost before its start = (created before the end) − (lost before the start)."""
+    books = fact_sums(user, filters, None, filters.end_before())
+    churned = period_q("stage_changed_at", filters)
     high = Q(value_tier="high")
-    rows = list(base.order_by().values("owner_id").annotate(
-        base=Count("pk"), churned=Count("pk", filter=churned),
-        high_value=Count("pk", filter=high), high_value_lost=Count("pk", filter=high & churned)))
-    names = _owner_names(r["owner_id"] for r in rows)
-    out = [{"key": str(r.pop("owner_id")), **r} for r in rows]
+    counts = {"churned": Count("pk", filter=churned), "high_value_lost": Count("pk", filter=churned & high)}
+    if filters.period_start:
+        before = Q(stage_changed_at__lt=filters.start_at())
+        counts.update(before=Count("pk", filter=before), before_high=Count("pk", filter=before & high))
+    lost = {r.pop("owner_id"): r for r in _lost(user, filters).order_by().values("owner_id").annotate(**counts)}
+    out = []
+    for owner_id, row in books.items():
+        gone = lost.get(owner_id, {})
+        r = {"key": str(owner_id), "base": int(row["customers"]) - gone.get("before", 0),
+             "churned": gone.get("churned", 0), "high_value": int(row["high_value"]) - gone.get("before_high", 0),
+             "high_value_lost": gone.get("high_value_lost", 0)}
+        if r["base"]:
+            out.append(r)
+    names = _owner_names(int(r["key"]) for r in out)
     for r in out:
         r["label"] = names.get(int(r["key"]), "")
     out.sort(key=lambda r: r["label"])
@@ -81,7 +85,7 @@ def health(*, user: User, filters: ReportFilters) -> dict:
         r["churn_rate"] = ratio(r["churned"], r["base"])
         r["high_value_retention"] = ratio(r["high_value"] - r["high_value_lost"], r["high_value"])
     reasons = [{"key": r["lost_reason"], "count": r["count"]} for r in
-               base.filter(churned).order_by().values("lost_reason").annotate(count=Count("pk"))
+               _lost(user, filters).filter(churned).order_by().values("lost_reason").annotate(count=Count("pk"))
                .order_by("-count", "lost_reason")]
     return {"rows": out, "total": total, "reasons": reasons}
 

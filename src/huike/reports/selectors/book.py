@@ -1,7 +1,7 @@
 """Reports over the customer book: distribution, growth, the funnel."""
 from __future__ import annotations
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 from django.db.models.functions import TruncMonth
 
 from huike.accounts import policies
@@ -10,6 +10,7 @@ from huike.customers.models import Customer
 
 from ..filters import ReportFilters, customer_q, period_q
 from ..models import CustomerFact, OwnerStageCount
+from ._facts import fact_sums, total
 from ._sql import ratio
 
 DISTRIBUTION_KEYS = ("industry", "province", "intent", "stage", "value_tier", "value_class", "relationship_type",
@@ -65,13 +66,8 @@ def funnel(*, user: User, filters: ReportFilters) -> list[dict]:
     for "lost", the customers lost now. conversion_rate: the share of those that reached the next stage
     (null for the last). avg_days: the average completed stay in the stage, from the stage moves.
     """
-    sums = {"n": Count("pk"), "lost": Count("pk", filter=Q(stage="lost"))}
-    for i in range(1, len(FUNNEL)):
-        sums[f"reached_{i}"] = Count("pk", filter=Q(stage__in=FUNNEL[i:]) | Q(reached__gte=i))
-    for s in STAGES:
-        sums[f"{s}_days"], sums[f"{s}_stays"] = Sum(f"{s}_days"), Sum(f"{s}_stays")
-    row = fact_cohort(user, filters).aggregate(**sums)
-    counts = [row["n"], *[row[f"reached_{i}"] for i in range(1, len(FUNNEL))], row["lost"]]
+    row = total(fact_sums(user, filters, filters.start_at(), filters.end_before()))
+    counts = [row["customers"], *[row[f"reached_{i}"] for i in range(1, len(FUNNEL))], row["lost_now"]]
     stays = {s: (row[f"{s}_days"] / row[f"{s}_stays"] if row[f"{s}_stays"] else None) for s in STAGES}
     rows = []
     for i, stage in enumerate(FUNNEL):
