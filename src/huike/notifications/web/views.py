@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -31,10 +30,8 @@ def index(request):
     })
 
 
+@login_required
 def badge(request):
-    # Polled from the header: after a logout elsewhere, answer "nothing to swap" rather than a login page.
-    if not request.user.is_authenticated:
-        return HttpResponse(status=204)
     return render(request, "notifications/_badge.html", {"unread": unread_count(request.user)})
 
 
