@@ -14,6 +14,15 @@ COMPOSED_SQL = {
         "table names from Model._meta, fixed column expressions and two fixed WHERE fragments; titles, url and "
         "time are %s parameters",
     ("src/huike/imports/bulk.py", "insert"): _IDENTIFIERS + " (quote_name of the model's table and columns)",
+    ("src/huike/imports/bulk.py", "insert_rows"): _IDENTIFIERS + " (quote_name of the table and columns)",
+    ("src/huike/reports/facts.py", "rebuild_rows"): "DELETE/INSERT over the facts table constant",
+    ("src/huike/reports/rollup.py", "_delta"):
+        "trigger SQL: metric expressions over fixed columns of row alias NEW/OLD, sign '+'/'-'",
+    ("src/huike/reports/rollup.py", "_postgres"): "CREATE FUNCTION/TRIGGER text from the fixed pieces above",
+    ("src/huike/reports/rollup.py", "_sqlite"): "CREATE TRIGGER text from the fixed pieces above",
+    ("src/huike/reports/rollup.py", "rebuild"): "fixed metric expressions over the rollup/facts table constants",
+    ("src/huike/reports/rollup.py", "edge_sums"):
+        "fixed metric expressions around the ORM's own SQL (sql_with_params), its params passed through",
     ("src/huike/notifications/services.py", "notify_insert_select"):
         "wraps a caller's SELECT (complaint_sweep: constants only) in INSERT … SELECT; values are parameters",
     ("src/huike/reports/stages.py", "_delta"): "trigger SQL from constants ('NEW'/'OLD', '+'/'-')",
@@ -54,6 +63,7 @@ BANDIT = {
         "the list rows are built in Python for speed; every database value goes through escape() first "
         "(the XSS canary browser test opens this list)",
     ("src/huike/customers/web/rows.py", "B308", "mark_safe"): "as B703 above",
+    ("src/huike/reports/rollup.py", "B608", "SUM("): "fixed metric expressions around the ORM's own SQL; params passed",
     ("src/huike/notifications/providers.py", "B310", "urlopen"):
         "the webhook URL is the operator's HUIKE_MESSAGE_WEBHOOK_URL setting, not user input",
 }
