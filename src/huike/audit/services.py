@@ -55,19 +55,20 @@ def _json_safe(value: Any) -> Any:
 
 
 def _head_for_update() -> AuditChainHead:
-    head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
-    if head is None:  # a database migrated before the chain existed, or a flushed test database
+    try:
+        return AuditChainHead.objects.select_for_update().get(pk=1)
+    except AuditChainHead.DoesNotExist:  # a flushed test database (the migration creates the row)
         AuditChainHead.objects.get_or_create(pk=1)
-        head = AuditChainHead.objects.select_for_update().get(pk=1)
-    return head
+        return AuditChainHead.objects.select_for_update().get(pk=1)
 
 
 def audit_event(
     *, actor, action: str, object_type: str, object_id: int | None = None, object_repr: str = "",
     customer_id: int | None = None, changes: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    """Append one entry to the chain (its own transaction, or the caller's)."""
-    with transaction.atomic():
+    """Append one entry to the chain (its own transaction, or the caller's: no savepoint is needed,
+    a failure here fails the caller's write too)."""
+    with transaction.atomic(savepoint=False):
         head = _head_for_update()
         entry = AuditEntry(
             at=timezone.now(),
