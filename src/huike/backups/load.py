@@ -92,9 +92,9 @@ class Inserter:
 
 def derived_table_triggers():
     """Modules that keep summary tables by triggers: off while every table (theirs too) is loaded as it was."""
-    from huike.reports import facts, rollup, stages, summary
+    from huike.reports import due, facts, rollup, stages, summary
 
-    return [summary, facts, stages, rollup]
+    return [summary, facts, stages, rollup, due]
 
 
 def wipe(alias: str) -> None:

@@ -87,3 +87,16 @@ class OwnerDayFacts(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["owner_id", "day"], name="reports_owner_fact_day_unique")]
         indexes = [models.Index(fields=["day", "owner_id"], name="reports_fact_day_idx")]
+
+
+class OwnerDueCount(models.Model):
+    """Customers due for a follow-up per owner and due day (UTC date), kept exact by triggers on customers
+    (due.py): "overdue now" adds the days before today instead of counting every past-due customer."""
+
+    owner_id = models.BigIntegerField()
+    day = models.DateField()
+    customers = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["owner_id", "day"], name="reports_owner_due_unique")]
+        indexes = [models.Index(fields=["day", "owner_id"], name="reports_due_day_idx")]

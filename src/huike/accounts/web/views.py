@@ -63,7 +63,6 @@ def dashboard(request):
     overdue = overdue_customers(user=user, now=now)
     reviewer = policies.can_review(user)
     context = {
-        "overdue_count": overdue.count(),
         "due_today_count": customer_base(user).filter(next_followup_at__gte=now,
                                                       next_followup_at__lt=_day_end(now)).count(),
         "reviewer": reviewer,
@@ -74,7 +73,7 @@ def dashboard(request):
         "late_list": list(customer_list(user=user, filters={"registered_late": True})[:10]) if reviewer else [],
         "scope_label": _scope_label(user),
     }
-    context.update(dashboard_context(user))  # also customer_count, from counts the reports keep per owner/stage
+    context.update(dashboard_context(user))  # also customer_count, overdue_count: kept counts
     return render(request, "dashboard.html", context)
 
 

@@ -3,9 +3,10 @@
 Each report is one or a few grouped queries in the database; pages, the API and exports share them.
 """
 from .activity import followup_efficiency, health, service
+from .due import overdue_counts
 from .book import DISTRIBUTION_KEYS, distribution, funnel, growth, stage_counts
 from .sales import SALES_KEYS, sales
 from .satisfaction import PERIODIC, SATISFACTION_BY, satisfaction
 
 __all__ = ["DISTRIBUTION_KEYS", "PERIODIC", "SALES_KEYS", "SATISFACTION_BY", "distribution", "followup_efficiency",
-           "funnel", "growth", "health", "sales", "satisfaction", "service", "stage_counts"]
+           "funnel", "growth", "health", "overdue_counts", "sales", "satisfaction", "service", "stage_counts"]

@@ -14,7 +14,7 @@ from ..filters import ReportFilters, customer_q
 from ..models import CustomerFact, OwnerDayFacts
 
 
-def _owners_q(user: User, filters: ReportFilters) -> Q:
+def owners_q(user: User, filters: ReportFilters) -> Q:
     """The owners whose customers the report counts: customer_scope's rule, stated over owners."""
     owners = policies.users_visible(user).values("pk")
     if filters.team is not None:
@@ -39,7 +39,7 @@ def fact_sums(user: User, filters: ReportFilters, start: dt.datetime | None, end
     out: dict = {}
     if days:
         lo, hi = days
-        qs = OwnerDayFacts.objects.filter(_owners_q(user, filters))
+        qs = OwnerDayFacts.objects.filter(owners_q(user, filters))
         if lo is not None:
             qs = qs.filter(day__gte=lo.date())
         if hi is not None:

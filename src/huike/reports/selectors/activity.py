@@ -5,12 +5,12 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from huike.accounts.models import User
-from huike.customers.models import Customer
 from huike.service.models import Complaint, Urgency
 
 from ..filters import ReportFilters, customer_q, period_q
 from ..models import CustomerFact
 from ._facts import fact_sums
+from .due import overdue_counts
 from ._sql import ratio
 
 
@@ -28,9 +28,7 @@ def followup_efficiency(*, user: User, filters: ReportFilters) -> dict:
     customers closed; plus the customers overdue for a follow-up now (not period-bound)."""
     sums = {k: v for k, v in fact_sums(user, filters, filters.start_at(), filters.end_before()).items()
             if v["customers"]}
-    overdue = dict(
-        Customer.objects.filter(customer_q(user, filters), next_followup_at__lt=timezone.now())
-        .exclude(stage="lost", next_followup_reason="").order_by().values_list("owner_id").annotate(n=Count("*")))
+    overdue = overdue_counts(user=user, filters=ReportFilters(team=filters.team, owner=filters.owner))
     names = _owner_names({*sums, *overdue})
     out = []
     zero = dict.fromkeys(("customers", "responded", "response_hours", "high_intent", "high_intent_closed"), 0)

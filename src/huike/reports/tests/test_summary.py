@@ -202,3 +202,35 @@ def test_the_per_day_rollup_follows_the_facts_and_sums_like_the_facts_for_any_pe
             summed = {k: {m: round(v, 6) for m, v in row.items()} for k, row in
                       fact_sums(user, ReportFilters(), start, end).items() if row["customers"]}
             assert summed == direct, (start, end, user)
+
+
+def test_overdue_counts_equal_the_overdue_list_through_writes_and_a_rebuild(book):
+    from django.utils import timezone
+
+    from huike.customers.models import Customer
+    from huike.customers.selectors import overdue_customers
+    from huike.customers.services import customer_update
+    from huike.reports import due, selectors
+    from huike.reports.models import OwnerDueCount
+
+    org, now = book.org, timezone.now()
+
+    def same_as_the_list():
+        for user in (org.admin, org.ma, org.mb, org.ra1, org.ra2, org.rb1):
+            listed: dict = {}
+            for c in overdue_customers(user=user, now=now):
+                listed[c.owner_id] = listed.get(c.owner_id, 0) + 1
+            assert selectors.overdue_counts(user=user, now=now) == listed, user
+    # the book: c2 (ra1) and c4 (ra2) overdue; c3 lost without a plan is not
+    assert selectors.overdue_counts(user=org.admin, now=now) == {org.ra1.pk: 1, org.ra2.pk: 1}
+    same_as_the_list()
+    # due earlier today (read from the customers), a plan on the lost one, reassignment, deletion
+    Customer.objects.filter(pk=book.c5.pk).update(next_followup_at=now - dt.timedelta(seconds=5))
+    Customer.objects.filter(pk=book.c3.pk).update(next_followup_reason="planned")
+    customer_assign(actor=org.ma, customer=book.c2, owner=org.ra2)
+    customer_delete(actor=org.ma, customer=book.c4)
+    customer_update(actor=org.rb1, customer=book.c6, data={"stage": "lost", "lost_reason": "price"})
+    same_as_the_list()
+    kept = sorted(OwnerDueCount.objects.exclude(customers=0).values_list("owner_id", "day", "customers"))
+    due.rebuild(connection)
+    assert sorted(OwnerDueCount.objects.exclude(customers=0).values_list("owner_id", "day", "customers")) == kept

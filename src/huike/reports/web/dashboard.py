@@ -21,7 +21,7 @@ def _months_back(day: dt.date, n: int) -> dt.date:
 
 
 def dashboard_context(user) -> dict:
-    """The customer count, sales this month, sales per month over the last six months, the customers by stage."""
+    """The customer and overdue counts, sales this month, sales per month over the last six months, the customers by stage."""
     today = timezone.localdate()
     recent = ReportFilters(period_start=_months_back(today, MONTHS - 1), period_end=today)
     months = {r["key"]: r for r in selectors.sales(user=user, by="month", filters=recent, closed_customers=False)}
@@ -41,6 +41,7 @@ def dashboard_context(user) -> dict:
         Section("dash-stages", _("Customers by stage"), "pie",
                 [Column("label", _("Stage"), "text"), Column("count", _("Customers"))], stages, ["count"]),
     ]
-    return {"customer_count": sum(r["count"] for r in stages), "sales_month": {"amount": Decimal(this_month["amount"]), "orders": this_month["orders"],
+    return {"customer_count": sum(r["count"] for r in stages),
+            "overdue_count": sum(selectors.overdue_counts(user=user).values()), "sales_month": {"amount": Decimal(this_month["amount"]), "orders": this_month["orders"],
                             "customers": closed_now, "url": this_month["_links"]["amount"]},
             "dash_charts": [c.chart_data() for c in charts], "dash_sections": charts}
