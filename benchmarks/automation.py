@@ -149,8 +149,9 @@ def main() -> None:
     p.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     p.add_argument("--customers", type=int, default=1_000_000)
     p.add_argument("--naive-sample", type=int, default=5_000)
+    p.add_argument("--reuse", metavar="DIR", help="SQLite only: a data directory a previous run loaded; skip the load")
     args = p.parse_args()
-    where = configure(args.db)
+    where = configure(args.db, args.reuse)
     fast_passwords()
     from django.utils import timezone
 
@@ -158,8 +159,9 @@ def main() -> None:
 
     print(f"== automation sweep benchmark: {args.customers:,} customers, {where}", flush=True)
     t0 = time.perf_counter()
-    load(args.customers)
-    print(f"load: {time.perf_counter() - t0:.1f} s", flush=True)
+    if not args.reuse:
+        load(args.customers)
+        print(f"load: {time.perf_counter() - t0:.1f} s", flush=True)
     now = timezone.now()
     period = timezone.localtime(now).date().isoformat()
     floor_s, due = floor(_day_end_utc(period))
