@@ -47,6 +47,7 @@ def _run_wizard(page, tmp_path, prefix: str, language: str) -> None:
 
 def test_import_wizard_on_a_laptop_in_english(new_page, org, tmp_path):
     page = new_page(DESKTOP)
+    page.set_default_timeout(60_000)  # the live server's first page (cold caches) is slow on a busy machine
     login(page, "ra1")
     page.context.add_cookies([{"name": "django_language", "value": "en", "url": page.url}])
     _run_wizard(page, tmp_path, "desktop", "en")
@@ -61,6 +62,7 @@ def test_import_wizard_on_a_laptop_in_english(new_page, org, tmp_path):
 
 def test_import_wizard_on_a_phone_in_chinese(new_page, org, tmp_path):
     page = new_page(PHONE)
+    page.set_default_timeout(60_000)
     login(page, "ra1")
     _run_wizard(page, tmp_path, "phone", "zh")
     # nothing overflows the phone's width
