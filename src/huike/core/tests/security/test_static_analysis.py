@@ -50,7 +50,8 @@ def test_bandit_catches_what_it_should():
 
 def test_no_sql_is_built_by_string_formatting_outside_the_reviewed_list():
     findings = scan(APP, ROOT)
-    unreviewed = sorted({str(f) for f in findings if (f.path, f.function) not in COMPOSED_SQL})
+    unreviewed = sorted({str(f) for f in findings
+                         if (f.path, f.function) not in COMPOSED_SQL and (f.path, "*") not in COMPOSED_SQL})
     assert unreviewed == []
 
 
