@@ -6,7 +6,8 @@ from .activity import followup_efficiency, health, service
 from .due import overdue_counts
 from .book import DISTRIBUTION_KEYS, distribution, funnel, growth, stage_counts
 from .sales import SALES_KEYS, sales
-from .satisfaction import PERIODIC, SATISFACTION_BY, satisfaction
+from .satisfaction import PERIODIC, SATISFACTION_BY, satisfaction, satisfaction_block
 
 __all__ = ["DISTRIBUTION_KEYS", "PERIODIC", "SALES_KEYS", "SATISFACTION_BY", "distribution", "followup_efficiency",
-           "funnel", "growth", "health", "overdue_counts", "sales", "satisfaction", "service", "stage_counts"]
+           "funnel", "growth", "health", "overdue_counts", "sales", "satisfaction", "satisfaction_block", "service",
+           "stage_counts"]

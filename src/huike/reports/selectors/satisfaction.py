@@ -5,7 +5,7 @@ per-owner/team rows use the owner and team recorded with the answer — who serv
 """
 from __future__ import annotations
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Avg, Count, F, Q, Sum
 
 from huike.accounts import policies
 from huike.accounts.models import Team, User
@@ -63,30 +63,58 @@ def _key(by: str, row: dict) -> str:
     return "" if row["key"] is None else str(row["key"])
 
 
-def satisfaction(*, user: User, filters: ReportFilters, by: str, with_total: bool = True) -> dict:
-    """{"rows": [{key, label, surveys, avg_score, nps_answers, promoters, detractors, nps}], "total": {…}}.
-    Rows by score (5 … 1), owner or team (by name; '' = none recorded), cause (most surveys first;
-    PERIODIC = no complaint) or customer (the CUSTOMER_ROWS lowest averages)."""
-    if by not in SATISFACTION_BY:
-        raise ValueError(by)
-    qs = surveys(user, filters)
-    grouped = qs.order_by().values(key=F(SATISFACTION_BY[by])).annotate(**AGGREGATES)
+def _finish(by: str, grouped) -> list[dict]:
+    """Rows of one grouping: figures, labels, order."""
     rows = [{"key": _key(by, r), **_figures(r)} for r in grouped]
     names = _labels(by, [int(r["key"]) for r in rows if r["key"].isdigit()])
     for r in rows:
         r["label"] = names.get(int(r["key"]), "") if by in ("owner", "team", "customer") and r["key"] else r["key"]
+        r.pop("score_sum")
     if by == "score":
         rows.sort(key=lambda r: -int(r["key"]))
     elif by == "cause":
         rows.sort(key=lambda r: (-r["surveys"], r["key"]))
     elif by == "customer":
-        rows = sorted(rows, key=lambda r: (r["avg_score"], -r["surveys"], int(r["key"])))[:CUSTOMER_ROWS]
+        rows.sort(key=lambda r: (r["avg_score"], -r["surveys"], int(r["key"])))
     else:
         rows.sort(key=lambda r: (r["label"] == "", r["label"], r["key"]))
-    for r in rows:
-        r.pop("score_sum")
-    if not with_total:  # the caller has it from another grouping of the same surveys
-        return {"rows": rows, "total": None}
-    total = _figures(qs.aggregate(**AGGREGATES))
-    total.pop("score_sum")
-    return {"rows": rows, "total": total}
+    return rows
+
+
+def _lowest_customers(qs) -> list[dict]:
+    """The CUSTOMER_ROWS lowest averages, cut in the database (a year can hold many thousands)."""
+    grouped = (qs.order_by().values(key=F("customer_id")).annotate(**AGGREGATES).annotate(avg=Avg("score"))
+               .order_by("avg", "-surveys", "key")[:CUSTOMER_ROWS])
+    return _finish("customer", grouped)
+
+
+SUMMED = ("surveys", "score_sum", "nps_answers", "promoters", "detractors")
+
+
+def satisfaction_block(*, user: User, filters: ReportFilters) -> dict:
+    """{by: {"rows": [...], "total": {...}}} for every grouping, in two queries: one grouped by score, owner,
+    team and cause together (a few hundred cells, summed per grouping), one for the lowest-rated customers."""
+    qs = surveys(user, filters)
+    cells = list(qs.order_by().values("score", "owner_id", "team_id", cause=F("complaint__cause"))
+                 .annotate(**AGGREGATES))
+    total = {k: sum(c[k] or 0 for c in cells) for k in SUMMED}
+    total = {k: v for k, v in _figures(total).items() if k != "score_sum"}
+    out = {}
+    for by, column in (("score", "score"), ("owner", "owner_id"), ("team", "team_id"), ("cause", "cause")):
+        sums: dict = {}
+        for c in cells:
+            into = sums.setdefault(c[column], {"key": c[column], **dict.fromkeys(SUMMED, 0)})
+            for k in SUMMED:
+                into[k] += c[k] or 0
+        out[by] = {"rows": _finish(by, sums.values()), "total": total}
+    out["customer"] = {"rows": _lowest_customers(qs), "total": total}
+    return out
+
+
+def satisfaction(*, user: User, filters: ReportFilters, by: str) -> dict:
+    """{"rows": [{key, label, surveys, avg_score, nps_answers, promoters, detractors, nps}], "total": {…}}.
+    Rows by score (5 … 1), owner or team (by name; '' = none recorded), cause (most surveys first;
+    PERIODIC = no complaint) or customer (the CUSTOMER_ROWS lowest averages)."""
+    if by not in SATISFACTION_BY:
+        raise ValueError(by)
+    return satisfaction_block(user=user, filters=filters)[by]

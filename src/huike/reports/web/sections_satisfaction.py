@@ -41,31 +41,28 @@ def _label(by: str, row: dict) -> str:
     return row["label"] or _("Not recorded")
 
 
-def _section(user, filters: ReportFilters, by: str, title: str, head: str, chart: str, series: str, note: str = "",
-             total: dict | None = None):
-    data = selectors.satisfaction(user=user, filters=filters, by=by, with_total=total is None)
-    total = total or data["total"]
+def _section(filters: ReportFilters, data: dict, by: str, title: str, head: str, chart: str, series: str,
+             note: str = ""):
     rows = []
     for r in data["rows"]:
         url = reverse("customers:detail", args=[r["key"]]) if by == "customer" else _url(filters, **_param(by, r["key"]))
         rows.append({**r, "label": _label(by, r), "_links": {k: url for k in KEYS}})
-    total = {**total, "label": _("Total"), "_links": {k: _url(filters) for k in KEYS}}
+    total = {**data["total"], "label": _("Total"), "_links": {k: _url(filters) for k in KEYS}}
     return Section(f"satisfaction-{by}", title, chart, _columns(head), rows, [series], total, note)
 
 
 def satisfaction(user, filters: ReportFilters) -> list[Section]:
-    scores = _section(user, filters, "score", _("Satisfaction scores"), _("Score"), "pie", "surveys",
-                      _("Satisfaction surveys answered in the period, after a closed complaint or on a periodic "
-                        "visit. NPS: the share of promoters minus the share of detractors, in points, among the "
-                        "answers that gave a recommendation score."))
-    total = {k: v for k, v in scores.total.items() if k not in ("label", "_links")}
+    block = selectors.satisfaction_block(user=user, filters=filters)
     return [
-        scores,
-        _section(user, filters, "owner", _("Satisfaction by owner"), _("Owner"), "bar", "avg_score",
-                 _("Owner and team: as recorded with the answer."), total),
-        _section(user, filters, "team", _("Satisfaction by team"), _("Team"), "bar", "avg_score", total=total),
-        _section(user, filters, "cause", _("Satisfaction by complaint cause"), _("Cause"), "bar", "avg_score",
-                 total=total),
-        _section(user, filters, "customer", _("Lowest-rated customers"), _("Customer"), "bar", "avg_score",
-                 _("At most %(n)d customers, lowest average first.") % {"n": CUSTOMER_ROWS}, total),
+        _section(filters, block["score"], "score", _("Satisfaction scores"), _("Score"), "pie", "surveys",
+                 _("Satisfaction surveys answered in the period, after a closed complaint or on a periodic "
+                   "visit. NPS: the share of promoters minus the share of detractors, in points, among the "
+                   "answers that gave a recommendation score.")),
+        _section(filters, block["owner"], "owner", _("Satisfaction by owner"), _("Owner"), "bar", "avg_score",
+                 _("Owner and team: as recorded with the answer.")),
+        _section(filters, block["team"], "team", _("Satisfaction by team"), _("Team"), "bar", "avg_score"),
+        _section(filters, block["cause"], "cause", _("Satisfaction by complaint cause"), _("Cause"), "bar",
+                 "avg_score"),
+        _section(filters, block["customer"], "customer", _("Lowest-rated customers"), _("Customer"), "bar",
+                 "avg_score", _("At most %(n)d customers, lowest average first.") % {"n": CUSTOMER_ROWS}),
     ]
