@@ -26,6 +26,8 @@ FIELD_ERRORS = {"type": "object", "additionalProperties": {
 BAD_REQUEST = OpenApiResponse(FIELD_ERRORS, description="Field errors: {\"<field>\": [\"message\", …]}.")
 FORBIDDEN = OpenApiResponse(DetailSerializer, description="Your role may not do this to a record you can see.")
 NOT_FOUND = OpenApiResponse(DetailSerializer, description="No such record, or it is outside your scope.")
+THROTTLED = OpenApiResponse(DetailSerializer, description="Too many failed sign-ins for this name and address: "
+                                                        "wait and try again (R-12.5).")
 PAGE_NOT_FOUND = OpenApiResponse(DetailSerializer, description="No such page of the list (?page= beyond the last).")
 CONFLICT = OpenApiResponse(DuplicateSerializer, description="A customer with the same phone, email or credit code exists.")
 

@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 
 from huike.accounts import policies, services
 from huike.accounts.models import Team, User
-from huike.core.api_views import BAD_REQUEST, ResourceViewSet, crud_schema
+from huike.core.api_views import BAD_REQUEST, THROTTLED, ResourceViewSet, crud_schema
 from huike.core.errors import NotFound
 
 from .filters import TeamFilter, UserFilter
@@ -28,7 +28,7 @@ class TokenView(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
 
-    @extend_schema(tags=["auth"], request=TokenInput, responses={200: TokenOutput, 400: BAD_REQUEST})
+    @extend_schema(tags=["auth"], request=TokenInput, responses={200: TokenOutput, 400: BAD_REQUEST, 429: THROTTLED})
     def post(self, request):
         serializer = TokenInput(data=request.data)
         serializer.is_valid(raise_exception=True)

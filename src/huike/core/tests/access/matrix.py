@@ -152,6 +152,10 @@ def merge_other(world, record, actor):
     return {"other": world.records["ra2"].customer.pk}
 
 
+def snooze(world, record, actor):
+    return {"until": (dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=2)).isoformat()}
+
+
 def run_as_of(world, record, actor):
     return {"as_of": dt.date.today().isoformat()}
 
@@ -193,6 +197,9 @@ MATRIX = {
     "api:report-sales": route(GET=any_user(), query="by=owner"),
     "api:report-funnel": route(GET=any_user()),
     "api:reminder-list": route(GET=any_user()),
+    # a reminder is its user's alone, whatever the role
+    "api:reminder-done": route("reminder", POST=any_user((200, 404, 404))),
+    "api:reminder-snooze": route("reminder", POST=any_user((200, 404, 404)), bodies={"POST": snooze}),
     # --- pages: sign-in and the dashboard -----------------------------------------------------------------------
     "login": route(GET=Expect(302, 302, 302, anon=200), POST=Expect(302, 302, 302, anon=200)),
     "logout": route(GET=public(405), POST=public(302)),
@@ -202,6 +209,7 @@ MATRIX = {
     "schema": route(GET=public(200), POST=public(405)),
     "api-docs": route(GET=public(200), POST=public(405)),
     "dashboard": route(GET=any_user(), POST=any_user()),
+    "password_change": route(GET=any_user(), POST=any_user()),  # an empty form: errors, nothing changes
     # --- pages: settings (admin only) ------------------------------------------------------------------------
     "accounts:users": route(GET=admins(), POST=admins()),
     "accounts:user_create": route(GET=admins(), POST=admins()),
@@ -287,6 +295,7 @@ MATRIX = {
                              POST=Expect((302, 404, 404), (302, 404, 404), 302)),
     "imports:progress": route("import_job", GET=Expect((200, 404, 404), (200, 404, 404), 200),
                               POST=Expect((200, 404, 404), (200, 404, 404), 200)),
+    "imports:resume": route("import_job", GET=NO, POST=Expect((302, 404, 404), (302, 404, 404), 302)),
     "imports:start": route("import_job", GET=NO, POST=Expect((302, 404, 404), (302, 404, 404), 302)),
     "imports:error_file": route("import_job", kwargs={"fmt": "csv"}, GET=any_user(404), POST=any_user(404)),
     # --- notifications and the calendar: each user's own ---------------------------------------------------------
