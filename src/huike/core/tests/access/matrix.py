@@ -209,7 +209,7 @@ MATRIX = {
     "schema": route(GET=public(200), POST=public(405)),
     "api-docs": route(GET=public(200), POST=public(405)),
     "dashboard": route(GET=any_user(), POST=any_user()),
-    "password_change": route(GET=any_user(), POST=any_user()),  # an empty form: errors, nothing changes
+    "password_change": route(GET=any_user(), POST=any_user(400)),  # an empty form: 400 with errors, nothing changes
     # --- pages: settings (admin only) ------------------------------------------------------------------------
     "accounts:users": route(GET=admins(), POST=admins()),
     "accounts:user_create": route(GET=admins(), POST=admins()),
