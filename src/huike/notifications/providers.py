@@ -11,6 +11,8 @@ from typing import Protocol
 from django.conf import settings
 from django.core.mail import send_mail
 
+from huike.customers.domain.masking import mask_email, mask_phone
+
 log = logging.getLogger("huike.notifications")
 
 
@@ -27,7 +29,9 @@ class LoggingProvider:
 
     def send(self, *, channel: str, to: str, title: str, body: str, url: str) -> None:
         message = {"channel": channel, "to": to, "title": title, "body": body, "url": url}
-        log.info("message %s", json.dumps(message, ensure_ascii=False))
+        # Logs must never hold a full phone number or email address: the recipient is masked there.
+        logged = {**message, "to": mask_email(to) if "@" in to else mask_phone(to)}
+        log.info("message %s", json.dumps(logged, ensure_ascii=False))
         LoggingProvider.sent = (LoggingProvider.sent + [message])[-100:]
 
 

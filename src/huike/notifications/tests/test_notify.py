@@ -57,3 +57,16 @@ def test_notify_with_no_channels_writes_no_delivery(org):
 
     # then
     assert Delivery.objects.count() == 0
+
+
+def test_logging_provider_never_writes_a_full_phone_or_email_to_the_log(caplog):
+    # given the logging provider
+    provider = LoggingProvider()
+    # when an SMS and an email pass through it
+    with caplog.at_level("INFO", logger="huike.notifications"):
+        provider.send(channel="sms", to="13912345678", title="t", body="b", url="")
+        provider.send(channel="email", to="alice@example.com", title="t", body="b", url="")
+    # then the log names the recipients masked only
+    text = caplog.text
+    assert "13912345678" not in text and "alice@example.com" not in text
+    assert '"to": "139****5678"' in text and '"to": "a***@example.com"' in text
