@@ -51,6 +51,9 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # A database made before this release has the facts triggers of 0002; SQLite rebuilds a table to add
+        # columns and refuses while triggers name it, so they go first (and come back, new, at the end).
+        migrations.RunPython(old_triggers, migrations.RunPython.noop),
         migrations.AddField(
             model_name='customerfact',
             name='created_at',
