@@ -61,11 +61,12 @@ class FastOutputMixin:
     def _output_plan(self) -> list[tuple[str, str | None, bool, serializers.Field]]:
         plan = self.__dict__.get("_plan")
         if plan is None:
-            plan = self._plan = [self._step(f) for f in self._readable_fields]
+            columns = {f.name: f.attname for f in self.Meta.model._meta.concrete_fields}
+            plan = self._plan = [self._step(f, columns) for f in self._readable_fields]
         return plan
 
-    def _step(self, field) -> tuple[str, str | None, bool, serializers.Field]:
-        columns = {f.name: f.attname for f in self.Meta.model._meta.concrete_fields}
+    @staticmethod
+    def _step(field, columns: dict[str, str]) -> tuple[str, str | None, bool, serializers.Field]:
         name = field.source_attrs[0] if len(field.source_attrs) == 1 else None
         if name in columns and type(field) is serializers.PrimaryKeyRelatedField and field.pk_field is None:
             return field.field_name, columns[name], True, field  # the foreign key's id column, not the object
