@@ -152,5 +152,8 @@ def _cron_field(part: str, low: int, high: int) -> set[int]:
 def cron_matches(fields: tuple[frozenset[int], ...], local: dt.datetime) -> bool:
     minute, hour, day, month, weekday = fields
     cron_weekday = (local.weekday() + 1) % 7  # cron: 0 = Sunday
-    return (local.minute in minute and local.hour in hour and local.day in day and local.month in month
-            and cron_weekday in weekday)
+    day_ok, weekday_ok = local.day in day, cron_weekday in weekday
+    # As in standard cron: when both day fields are restricted, either one matching is enough.
+    restricted_both = len(day) < 31 and len(weekday) < 7
+    days = (day_ok or weekday_ok) if restricted_both else (day_ok and weekday_ok)
+    return local.minute in minute and local.hour in hour and local.month in month and days

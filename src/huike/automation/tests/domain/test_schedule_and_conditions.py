@@ -62,6 +62,15 @@ def test_cron_every_15_minutes_on_workdays():
     assert due_period(spec, sh(2026, 11, 22, 9, 15), SH) is None  # Sunday
 
 
+def test_cron_with_day_and_weekday_both_restricted_runs_on_either():
+    # given "09:00 on the 1st and on Mondays" (standard cron reads the two day fields as "or")
+    spec = {"kind": "cron", "expr": "0 9 1 * 1"}
+    # when the next runs after Sunday 22 Nov 2026 are listed
+    runs = next_runs(spec, sh(2026, 11, 22, 12, 0), SH, 3)
+    # then Monday the 23rd, Monday the 30th and Tuesday the 1st of December, not every Monday the 1st
+    assert runs == [sh(2026, 11, 23, 9, 0), sh(2026, 11, 30, 9, 0), sh(2026, 12, 1, 9, 0)]
+
+
 def test_cron_sunday_is_0_or_7():
     assert parse_cron("0 9 * * 7")[4] == frozenset({0})
     assert next_runs({"kind": "cron", "expr": "0 9 * * 0"}, sh(2026, 11, 23, 0, 0), SH, 1) == [sh(2026, 11, 29, 9, 0)]
