@@ -158,8 +158,9 @@ def classification_events(batch: int = 5000) -> int:
         return 0
     with transaction.atomic():
         cursor, _c = Cursor.objects.select_for_update().get_or_create(name="classification")
-        changes = list(Change.objects.filter(pk__gt=cursor.position, status=ChangeStatus.APPLIED)
-                       .order_by("id")[:batch])
+        # A change a manager approved later is announced by the approval itself (decided_at is set).
+        changes = list(Change.objects.filter(pk__gt=cursor.position, status=ChangeStatus.APPLIED,
+                                             decided_at__isnull=True).order_by("id")[:batch])
         for ch in changes:
             emit(Trigger.CLASSIFICATION_CHANGED, ch.customer_id, {ch.dimension: [ch.from_value, ch.to_value]})
         if changes:

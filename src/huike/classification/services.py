@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from huike.accounts import policies
 from huike.accounts.models import User
 from huike.audit.services import audit_record
+from huike.automation.events import emit
+from huike.automation.models import Trigger
 from huike.core.errors import FieldErrors, Forbidden
 from huike.customers.models import Customer
 
@@ -119,6 +121,7 @@ def change_decide(*, actor: User, change_ids: list[int], approve: bool) -> int:
             customer.save(update_fields=["value_class", "classification"])
             audit_record(actor=actor, action="approve", obj=customer, customer_id=customer.pk,
                          changes={"value_class": [before, change.to_value]})
+            emit(Trigger.CLASSIFICATION_CHANGED, customer.pk, {"value_class": [before, change.to_value]})
         else:
             audit_record(actor=actor, action="reject", obj=customer, customer_id=customer.pk,
                          changes={"value_class": [change.to_value, customer.value_class]})

@@ -193,6 +193,31 @@ def test_classification_changes_become_events_once(org, django_capture_on_commit
     assert list(Notification.objects.values_list("user__username", "title")) == [("ma", f"{customer.name} 升为战略客户")]
 
 
+def test_a_value_class_change_approved_later_becomes_one_event(org, django_capture_on_commit_callbacks):
+    from huike.classification.models import Change
+    from huike.classification.services import change_decide
+
+    # given: a rule on value-class changes and a change waiting for the manager's approval
+    customer = make_customer(org.ra1)
+    Rule.objects.create(name="升为战略客户", trigger="classification_changed",
+                        conditions=[{"field": "value_class", "op": "changed_to", "value": "strategic"}],
+                        actions=[{"type": "notify", "to": "manager", "title": "{name} 升为战略客户"}])
+    change = Change.objects.create(customer=customer, dimension="value_class", from_value="key",
+                                   to_value="strategic", as_of=timezone.localdate(), status="pending")
+
+    # when: the worker ticks, the manager approves, and the worker ticks again
+    before = engine.classification_events()
+    with django_capture_on_commit_callbacks(execute=True):
+        change_decide(actor=org.ma, change_ids=[change.pk], approve=True)
+    after = engine.classification_events()
+
+    # then: the approval is the one event; the ticks add none
+    assert (before, after) == (0, 0)
+    assert list(Event.objects.filter(kind="classification_changed").values_list("changes", flat=True)) == [
+        {"value_class": ["", "strategic"]}]
+    assert list(Notification.objects.values_list("user__username", "title")) == [("ma", f"{customer.name} 升为战略客户")]
+
+
 def test_prune_removes_old_processed_events_and_done_runs_but_keeps_failures(org):
     customer = make_customer(org.ra1)
     rule = Rule.objects.get(builtin="upgrade")
