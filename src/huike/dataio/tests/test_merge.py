@@ -90,7 +90,7 @@ def test_undo_restores_both_records_exactly(org):
     record.refresh_from_db()
     assert record.undone_by_id == org.ma.pk
     # and a second undo is refused
-    with pytest.raises(Exception, match="already been undone"):
+    with pytest.raises(Exception, match="该合并已撤销过。"):
         merge_undo(actor=org.ma, record=record)
 
 
