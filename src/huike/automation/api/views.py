@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django.shortcuts import get_object_or_404
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -40,9 +42,14 @@ class ReminderListView(ListAPIView):
         raw = self.request.query_params.get("due_before")
         due_before = None
         if raw:
-            due_before = parse_datetime(raw)
+            try:
+                due_before = parse_datetime(raw)
+            except ValueError:  # well-formed but impossible, e.g. month 13
+                due_before = None
             if due_before is None or due_before.tzinfo is None:
                 raise ValidationError({"due_before": [_("Enter an ISO date-time with a time zone, e.g. 2026-11-30T18:00:00+08:00.")]})
+            # In UTC: the database refuses odd offsets (PostgreSQL allows ±15:59) that Python parses.
+            due_before = due_before.astimezone(dt.timezone.utc)
         return reminder_list(user=self.request.user, due_before=due_before)
 
 

@@ -37,3 +37,15 @@ def test_another_users_reminder_is_404(client, org):
     client.force_login(org.ra2)
     assert client.post(f"/api/v1/reminders/{r.pk}/done/").status_code == 404
     assert Reminder.objects.get(pk=r.pk).status == "open"
+
+
+def test_due_before_with_any_offset_python_parses_is_answered_and_impossible_dates_are_400(client, org):
+    # given ra1's overdue reminder
+    r = _reminder(org.ra1, "a")
+    client.force_login(org.ra1)
+    # when due_before carries an offset PostgreSQL itself refuses (-17:52), then an impossible date
+    odd = client.get("/api/v1/reminders/", {"due_before": "2999-05-08T12:27:07-17:52"})
+    impossible = client.get("/api/v1/reminders/", {"due_before": "2026-13-40T09:00:00+08:00"})
+    # then the first is read as its UTC moment and the second is a field error
+    assert (odd.status_code, [row["id"] for row in odd.json()["results"]]) == (200, [r.pk])
+    assert (impossible.status_code, list(impossible.json())) == (400, ["due_before"])

@@ -1,9 +1,12 @@
 """schemathesis over /api/schema/ as one signed-in user (issue 7: fuzzing). Used by the suite and benchmarks/."""
 from __future__ import annotations
 
+from contextlib import contextmanager
 from typing import Any
 
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.checks import (
     content_type_conformance, ignored_auth, not_a_server_error, response_schema_conformance, status_code_conformance,
@@ -16,7 +19,8 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 def load_schema():
     from huike.config.wsgi import application
 
-    return schemathesis.openapi.from_wsgi("/api/schema/", application)
+    with connection_kept():  # fetching the schema is a request too
+        return schemathesis.openapi.from_wsgi("/api/schema/", application)
 
 
 def _owned_records(value: Any):
@@ -50,8 +54,27 @@ def only_own_records(user):
     return check
 
 
+@contextmanager
+def connection_kept():
+    """The WSGI handler closes the database connection after each request (CONN_MAX_AGE 0); inside a test's
+    transaction that would drop the PostgreSQL connection under the test. Django's own test client does the
+    same: the request signals leave the connection alone while it runs."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        for signal in (request_started, request_finished):
+            signal.connect(close_old_connections)
+
+
 def fuzz(schema, token: str, checks: list, max_examples: int) -> list[str]:
     """Every operation with up to `max_examples` generated requests; one line per failing operation."""
+    with connection_kept():
+        return _fuzz(schema, token, checks, max_examples)
+
+
+def _fuzz(schema, token: str, checks: list, max_examples: int) -> list[str]:
     headers = {"Authorization": f"Token {token}"}
     problems = []
     for result in schema.get_all_operations():
