@@ -6,6 +6,8 @@ from this table and reads only today's part (midnight UTC until now) from the cu
 """
 from __future__ import annotations
 
+from ._sql import run as _run
+
 T = "reports_ownerduecount"
 UPSERT = f"ON CONFLICT (owner_id, day) DO UPDATE SET customers = {T}.customers + excluded.customers"
 COLUMNS = ("owner_id", "next_followup_at", "next_followup_reason", "stage", "deleted_at")
@@ -63,11 +65,6 @@ def _drops(vendor: str) -> list[str]:
         return [f"DROP TRIGGER IF EXISTS reports_owner_due_{op} ON customers_customer" for op in ("ins_del", "upd")]
     return [f"DROP TRIGGER IF EXISTS reports_owner_due_{op}" for op in ("ins", "del", "upd")]
 
-
-def _run(connection, statements) -> None:
-    with connection.cursor() as cur:
-        for sql in statements:
-            cur.execute(sql)
 
 
 def create_triggers(connection) -> None:

@@ -8,6 +8,8 @@ reports read one narrow table and never join the wide customer rows.
 """
 from __future__ import annotations
 
+from ._sql import run as _run
+
 STAGES = ("potential", "intent", "closed", "lost")
 T = "reports_customerfact"
 MIRRORED = ["owner_id", "deleted_at", "created_at", "stage", "intent", "first_contact_at", "stage_changed_at",
@@ -138,11 +140,6 @@ SQLITE_DROP = [f"DROP TRIGGER IF EXISTS reports_{n}_fact_{op}" for n in ("stagec
                for op in ("ins", "del", "upd")] + [f"DROP TRIGGER IF EXISTS reports_customer_fact_{op}"
                                                    for op in ("gone", "new", "moved", "upd")]
 
-
-def _run(connection, statements) -> None:
-    with connection.cursor() as cur:
-        for sql in statements:
-            cur.execute(sql)
 
 
 def create_triggers(connection) -> None:

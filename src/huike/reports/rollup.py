@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.db import connection
 
 from ._days import utc_midnight
+from ._sql import run as _run
 
 T = "reports_ownerdayfacts"
 F = "reports_customerfact"
@@ -90,11 +91,6 @@ def _drops(vendor: str) -> list[str]:
         return [f"DROP TRIGGER IF EXISTS reports_fact_day ON {F}"]
     return [f"DROP TRIGGER IF EXISTS reports_fact_day_{op}" for op in ("ins", "del", "upd")]
 
-
-def _run(conn, statements) -> None:
-    with conn.cursor() as cur:
-        for sql in statements:
-            cur.execute(sql)
 
 
 def create_triggers(conn) -> None:

@@ -6,6 +6,8 @@ stage or deletion moves one from the old row to the new.
 """
 from __future__ import annotations
 
+from ._sql import run as _run
+
 T = "reports_ownerstagecount"
 UPSERT = f"ON CONFLICT (owner_id, stage) DO UPDATE SET customers = {T}.customers + excluded.customers"
 
@@ -47,11 +49,6 @@ REBUILD = [
     "WHERE deleted_at IS NULL GROUP BY owner_id, stage",
 ]
 
-
-def _run(connection, statements) -> None:
-    with connection.cursor() as cur:
-        for sql in statements:
-            cur.execute(sql)
 
 
 def create_triggers(connection) -> None:

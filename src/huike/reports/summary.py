@@ -5,6 +5,8 @@ imports, the admin, raw SQL in a migration) keeps the summary exact, in the same
 """
 from __future__ import annotations
 
+from ._sql import run as _run
+
 T = "reports_ownerdaysales"
 UPSERT = (f"ON CONFLICT (owner_id, day) DO UPDATE SET amount = {T}.amount + excluded.amount, "
           f"orders = {T}.orders + excluded.orders")
@@ -64,11 +66,6 @@ REBUILD = [
     "GROUP BY c.owner_id, o.date",
 ]
 
-
-def _run(connection, statements) -> None:
-    with connection.cursor() as cur:
-        for sql in statements:
-            cur.execute(sql)
 
 
 def create_triggers(connection) -> None:
