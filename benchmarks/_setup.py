@@ -18,7 +18,11 @@ def configure(db: str, data_dir: str | None = None) -> str:
     os.environ.setdefault("HUIKE_ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
     os.environ["DJANGO_SETTINGS_MODULE"] = "huike.config.settings"
     where = f"SQLite in {data_dir}"
-    if db == "postgres":
+    if db == "postgres" and os.environ.get("HUIKE_BENCH_PG_URL"):
+        # a server kept between runs (e.g. the 100,000-customer load-test data): not started or stopped here
+        os.environ["DATABASE_URL"] = os.environ["HUIKE_BENCH_PG_URL"]
+        where = f"PostgreSQL at {os.environ['DATABASE_URL'].rsplit('@', 1)[-1]}"
+    elif db == "postgres":
         from huike.testing import pgserver
 
         server = pgserver.start(extra="-c shared_buffers=256MB -c max_wal_size=4GB -c work_mem=32MB")

@@ -110,8 +110,15 @@ else:
                 # busy timeout instead of failing with "database is locked" mid-transaction.
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
+                # mmap: reads come straight from the OS page cache (shared by every worker) instead of
+                # being copied into each connection's own cache page by page.
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
+                                "PRAGMA mmap_size=1073741824; PRAGMA cache_size=-16000;",
             },
+            # One connection per worker process, kept between requests: opening one (and its pragmas) was
+            # an eighth of a list request's time under load. Health-checked so a broken one is replaced.
+            "CONN_MAX_AGE": None,
+            "CONN_HEALTH_CHECKS": True,
         }
     }
 

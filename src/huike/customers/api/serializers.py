@@ -1,6 +1,8 @@
 """Customers (R-2.1): field names exactly as the public API promises; computed fields are output only."""
 from __future__ import annotations
 
+import json
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -28,10 +30,16 @@ class TagNamesField(serializers.ListField):
 
     child = serializers.CharField(max_length=30, allow_blank=True)
 
+    def get_attribute(self, instance):
+        names = getattr(instance, "tag_names_json", None)  # selectors.with_tag_names: one JSON array
+        if names is not None:
+            return json.loads(names)
+        return super().get_attribute(instance)
+
     def to_representation(self, data):
         if hasattr(data, "all"):
             return sorted(t.name for t in data.all())
-        return super().to_representation(data)
+        return sorted(super().to_representation(data))
 
 
 class CustomerOutput(FastOutputMixin, serializers.ModelSerializer):

@@ -35,7 +35,7 @@ class CustomerViewSet(ResourceViewSet):
     def select(self, params):
         filters = {k: (int(v) if k in INT_FILTERS else v) for k, v in params.items() if k not in ("search", "ordering")}
         qs = selectors.customer_list(user=self.request.user, filters=filters, search=params.get("search", ""))
-        qs = qs.select_related(None)  # the output names the owner by id: no joined user or team rows to build
+        qs = selectors.with_tag_names(qs.select_related(None))  # the owner is output by id: no joined rows
         if ordering := params.get("ordering"):
             qs = qs.order_by(ORDERINGS[ordering], "-id")
         return qs

@@ -8,6 +8,7 @@ from rest_framework import serializers
 from rest_framework.test import APIRequestFactory
 
 from huike.customers.api.serializers import CustomerOutput
+from huike.customers.models import Customer
 from huike.customers.selectors import customer_list
 from huike.testing.factories import make_customer
 
@@ -34,3 +35,27 @@ def test_fast_output_equals_drf_output_for_full_and_sparse_customers(org):
     assert (full["email"], full["owner"], full["tags"]) == ("buyer@example.com", org.ra1.pk, sorted(["重点", "华东"]))
     assert (full["expected_close_date"], full["core_business"], full["intent"]) == ("2027-02-28", True, "high")
     assert (sparse["expected_close_date"], sparse["first_contact_at"], sparse["phone"]) == (None, None, "")
+
+
+class _Greeting(CustomerOutput):
+    greeting = serializers.SerializerMethodField()
+
+    class Meta(CustomerOutput.Meta):
+        fields = ["id", "name", "greeting"]
+        read_only_fields = fields
+
+    def get_greeting(self, customer) -> str:
+        return f"{self.context['salutation']} {customer.name}"
+
+
+def test_the_plan_built_once_per_class_still_calls_method_fields_on_the_serializer_at_hand():
+    # given two serializers of one class with different contexts (no database: unsaved customers)
+    first = _Greeting(context={"salutation": "您好"})
+    second = _Greeting(context={"salutation": "Hello"})
+    # when each serialises a customer
+    a = first.to_representation(Customer(id=1, name="甲公司"))
+    b = second.to_representation(Customer(id=2, name="乙公司"))
+    # then the plan is the same object, and each method field saw its own serializer's context
+    assert first._output_plan() is second._output_plan()
+    assert (a, b) == ({"id": 1, "name": "甲公司", "greeting": "您好 甲公司"},
+                      {"id": 2, "name": "乙公司", "greeting": "Hello 乙公司"})
