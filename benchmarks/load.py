@@ -103,16 +103,24 @@ def stop_server(proc: subprocess.Popen) -> None:
         os.killpg(proc.pid, signal.SIGKILL)
 
 
-def warm_up(port: int, plan: Path, workers: int) -> None:
-    """A few requests per worker before the clock starts: each opens its database connection once."""
+def warm_up(port: int, plan: Path, workers: int) -> float:
+    """A few requests per worker before the clock starts (each opens its database connection once), then the
+    baseline of this run: the median of 40 sequential GET /api/v1/me/ by one client on the idle server."""
+    import statistics
     import urllib.request
 
     seat = json.loads(plan.read_text(encoding="utf-8"))["reps"][0]
-    for i in range(workers * 5):
-        path = "/api/v1/customers/" if i % 2 else f"/api/v1/customers/{seat['customers'][0]}/"
+
+    def get(path: str) -> float:
         request = urllib.request.Request(f"http://127.0.0.1:{port}{path}",
                                          headers={"Authorization": f"Token {seat['token']}"})
+        started = time.perf_counter()
         urllib.request.urlopen(request, timeout=60).read()
+        return (time.perf_counter() - started) * 1000
+
+    for i in range(workers * 5):
+        get("/api/v1/customers/" if i % 2 else f"/api/v1/customers/{seat['customers'][0]}/")
+    return statistics.median(get("/api/v1/me/") for _ in range(40))
 
 
 def run_locust(args, port: int, plan: Path, prefix: Path) -> None:
@@ -123,15 +131,16 @@ def run_locust(args, port: int, plan: Path, prefix: Path) -> None:
                     "--logfile", f"{prefix}.log"], env=env, check=False)
 
 
-def report(prefix: Path, log: Path, where: str, args) -> None:
+def report(prefix: Path, log: Path, where: str, args, baseline: float) -> None:
     rows = list(csv.DictReader(open(f"{prefix}_stats.csv", encoding="utf-8")))
     locked = log.read_text(errors="replace").count("database is locked")
-    print(f"\n{where}, {args.customers:,} customers, {args.users} users, {args.duration}\n")
-    print("| requests | count | failures | p50 ms | p95 ms | p99 ms | req/s |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    print(f"\n{where}, {args.customers:,} customers, {args.users} users, {args.duration}")
+    print(f"baseline: GET /api/v1/me/ by one client on the idle server, median {baseline:.1f} ms\n")
+    print("| requests | count | failures | p50 ms | p95 ms | p99 ms | p95 / baseline | req/s |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for row in rows:
         print(f"| {row['Name']} | {row['Request Count']} | {row['Failure Count']} | {row['50%']} | {row['95%']} | "
-              f"{row['99%']} | {float(row['Requests/s']):.1f} |")
+              f"{row['99%']} | {float(row['95%']) / baseline:.0f}× | {float(row['Requests/s']):.1f} |")
     print(f"\n\"database is locked\" in the server log: {locked}")
     for kind, limit in (("read", 300), ("write", 500)):
         named = [r for r in rows if r["Name"].startswith(kind)]
@@ -157,11 +166,11 @@ def main() -> None:
     port = free_port()
     server = start_server(port, args.workers, log)
     try:
-        warm_up(port, plan, args.workers)
+        baseline = warm_up(port, plan, args.workers)
         run_locust(args, port, plan, prefix)
     finally:
         stop_server(server)
-    report(prefix, log, where, args)
+    report(prefix, log, where, args, baseline)
 
 
 if __name__ == "__main__":

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import Exists, Func, OuterRef, Prefetch, Q, QuerySet, Subquery, TextField, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, F, Func, OuterRef, Prefetch, Q, QuerySet, Subquery, TextField, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -121,15 +122,26 @@ def with_tag_names(qs: QuerySet) -> QuerySet:
         tag_names_json=Coalesce(Subquery(names, output_field=TextField()), Value("[]"), output_field=TextField()))
 
 
+def tag_names(customer: Customer) -> list[str]:
+    """The customer's tag names in name order, from with_tag_names() when it was applied, else its tags."""
+    names = getattr(customer, "tag_names_json", None)
+    if names is not None:
+        return sorted(json.loads(names))
+    return sorted(t.name for t in customer.tags.all())
+
+
 # What a row of the list page shows (customers/web/rows.py); the wide columns (evidence JSON, a dozen
 # dates) are neither read nor converted for the 50 rows of a page.
 ROW_FIELDS = ("code", "name", "contact_name", "contact_title", "phone", "email", "stage", "intent",
-              "next_followup_at", "owner_id", "owner__username", "owner__display_name", "owner__team_id")
+              "next_followup_at", "owner_id")
 
 
 def for_rows(qs: QuerySet) -> QuerySet:
-    """A customer_list queryset narrowed to the columns the list page's rows show."""
-    return qs.select_related(None).select_related("owner").only(*ROW_FIELDS)
+    """A customer_list queryset narrowed to the columns the list page's rows show: tag names and the owner's
+    name (`owner_label`, as User.__str__ gives it) read in the same statement, no user or tag objects built."""
+    label = (User.objects.filter(pk=OuterRef("owner_id"))  # a subquery, so the page's count joins nothing
+             .values(label=Coalesce(NullIf(F("display_name"), Value("")), F("username"))))
+    return with_tag_names(qs.select_related(None).only(*ROW_FIELDS).annotate(owner_label=Subquery(label)))
 
 
 def _day(value) -> dt.date | None:

@@ -1,8 +1,6 @@
 """Customers (R-2.1): field names exactly as the public API promises; computed fields are output only."""
 from __future__ import annotations
 
-import json
-
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -14,6 +12,7 @@ from huike.classification.evidence import explain_customer
 from huike.core.api_serializers import FastOutputMixin, StrictInputMixin
 from huike.customers.domain.masking import mask_email, mask_field, mask_phone
 from huike.customers.models import Customer, RelationshipType, ValueClass, ValueTier
+from huike.customers.selectors import tag_names
 from huike.customers.services import EDITABLE_FIELDS
 
 CUSTOMER_OUTPUT = [
@@ -31,15 +30,9 @@ class TagNamesField(serializers.ListField):
     child = serializers.CharField(max_length=30, allow_blank=True)
 
     def get_attribute(self, instance):
-        names = getattr(instance, "tag_names_json", None)  # selectors.with_tag_names: one JSON array
-        if names is not None:
-            return json.loads(names)
+        if isinstance(instance, Customer):
+            return tag_names(instance)  # sorted; one JSON array per row when the list used with_tag_names
         return super().get_attribute(instance)
-
-    def to_representation(self, data):
-        if hasattr(data, "all"):
-            return sorted(t.name for t in data.all())
-        return sorted(super().to_representation(data))
 
 
 class CustomerOutput(FastOutputMixin, serializers.ModelSerializer):

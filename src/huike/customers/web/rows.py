@@ -21,6 +21,7 @@ from huike.core.templatetags.huike import INTENT_COLOURS, STAGE_COLOURS
 from huike.customers.domain.masking import mask_email, mask_phone
 from huike.customers.domain.phones import display_phone
 from huike.customers.models import Customer, Intent, Stage
+from huike.customers.selectors import tag_names
 
 
 def _badge(colour: str, text: str, extra: str) -> str:
@@ -39,7 +40,7 @@ def _row(c: Customer, href: str, now: datetime, overdue_title: str, labels: dict
     full = viewer is None or can_see_contacts(viewer, c.owner_id)  # pure checks, no query per row
     phone = escape(display_phone(c.phone) if full else mask_phone(c.phone))
     email = escape(c.email if full else mask_email(c.email))
-    tags = "".join(f'<span class="tag">{escape(t.name)}</span>' for t in c.tags.all())
+    tags = "".join(f'<span class="tag">{escape(name)}</span>' for name in tag_names(c))
     title = f'<div class="small text-body-secondary">{escape(c.contact_title)}</div>' if c.contact_title else ""
     due = (_when(c.next_followup_at, now, overdue_title) if c.next_followup_at
            else '<span class="text-body-tertiary">—</span>')
@@ -53,7 +54,7 @@ def _row(c: Customer, href: str, now: datetime, overdue_title: str, labels: dict
         f'<td class="cell-badges nowrap">'
         f'{_badge(STAGE_COLOURS.get(c.stage, "secondary"), labels.get(c.stage, c.stage), "badge-stage")} '
         f'{_badge(INTENT_COLOURS.get(c.intent, "secondary"), labels.get(c.intent, c.intent), "badge-intent")}</td>'
-        f'<td data-hide-sm class="nowrap">{escape(str(c.owner))}</td>'
+        f'<td data-hide-sm class="nowrap">{escape(c.owner_label or "")}</td>'
         f'<td class="nowrap">{due}</td></tr>'
     )
 
