@@ -202,6 +202,10 @@ class StageChange(models.Model):
     to_stage = models.CharField(max_length=10)
     at = models.DateTimeField()
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    # The customer's narrow facts row (reports.CustomerFact, owner and deletion kept by triggers), joined on
+    # the customer id without a column: the sales report scopes the closing moves through it.
+    fact = models.ForeignObject("reports.CustomerFact", from_fields=["customer"], to_fields=["customer_id"],
+                                on_delete=models.DO_NOTHING, related_name="+")
 
     class Meta:
         ordering = ["at", "id"]

@@ -72,6 +72,11 @@ class SatisfactionSurvey(models.Model):
     team = models.ForeignKey("accounts.Team", null=True, on_delete=models.SET_NULL, related_name="+")
     created_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("surveyed at"), db_index=True)
+    # The customer's narrow facts row (reports.CustomerFact: owner and deletion copied there by triggers),
+    # joined on the customer id without a column of its own: the service report scopes surveys through it
+    # instead of the wide customer rows.
+    fact = models.ForeignObject("reports.CustomerFact", from_fields=["customer"], to_fields=["customer_id"],
+                                on_delete=models.DO_NOTHING, related_name="+")
 
     class Meta:
         ordering = ["-created_at", "-id"]

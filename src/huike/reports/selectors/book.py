@@ -49,13 +49,18 @@ def stage_counts(*, user: User) -> list[dict]:
 
 def growth(*, user: User, filters: ReportFilters) -> dict:
     """New customers per month and the share of each source channel among them."""
-    qs = cohort(user, filters)
-    months = (qs.annotate(month=TruncMonth("created_at")).values("month").annotate(count=Count("id"))
-              .order_by("month"))
-    sources = qs.values("source").annotate(count=Count("id")).order_by("-count", "source")
-    month_rows = [{"key": r["month"].strftime("%Y-%m"), "count": r["count"]} for r in months]
-    total = sum(r["count"] for r in month_rows)
-    source_rows = [{"key": r["source"], "count": r["count"], "share": ratio(r["count"], total)} for r in sources]
+    # one pass over the period's customers: (month, source) cells, summed both ways here
+    cells = (cohort(user, filters).annotate(month=TruncMonth("created_at")).values("month", "source")
+             .annotate(count=Count("id")).order_by())
+    months: dict = {}
+    sources: dict = {}
+    for r in cells:
+        months[r["month"]] = months.get(r["month"], 0) + r["count"]
+        sources[r["source"]] = sources.get(r["source"], 0) + r["count"]
+    month_rows = [{"key": m.strftime("%Y-%m"), "count": n} for m, n in sorted(months.items())]
+    total = sum(months.values())
+    source_rows = [{"key": k, "count": n, "share": ratio(n, total)}
+                   for k, n in sorted(sources.items(), key=lambda item: (-item[1], item[0]))]
     return {"months": month_rows, "sources": source_rows, "total": total}
 
 

@@ -38,13 +38,14 @@ def sales(*, user: User, by: str, filters: ReportFilters, closed_customers: bool
     (left at 0 with closed_customers=False, for a chart that shows amounts only)."""
     if by not in SALES_KEYS:
         raise ValueError(by)
-    closed = StageChange.objects.filter(customer_q(user, filters, "customer__"), period_q("at", filters),
+    # scoped through the customers' narrow facts rows (owner and deletion copied there), not the wide rows
+    closed = StageChange.objects.filter(customer_q(user, filters, "fact__"), period_q("at", filters),
                                         to_stage="closed")
     if not closed_customers:
         closed = closed.none()
     if by == "owner":
         money = _owner_rows(user, filters).values(key=F("owner_id"))
-        closed = closed.values(key=F("customer__owner_id"))
+        closed = closed.values(key=F("fact__owner_id"))
     else:
         money = _owner_rows(user, filters).annotate(key=TruncMonth("day")).values("key")
         closed = closed.annotate(key=TruncMonth("at")).values("key")

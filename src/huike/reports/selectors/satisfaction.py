@@ -22,7 +22,7 @@ CUSTOMER_ROWS = 50  # the lowest-rated customers shown; the totals count every s
 
 def surveys(user: User, filters: ReportFilters):
     """The surveys a report counts: of visible customers, answered in the period, by the filtered owner/team."""
-    qs = SatisfactionSurvey.objects.filter(policies.customer_scope(user, "customer__"),
+    qs = SatisfactionSurvey.objects.filter(policies.customer_scope(user, "fact__"),  # the customer's facts copy
                                            period_q("created_at", filters))
     if filters.owner is not None:
         qs = qs.filter(owner_id=filters.owner)

@@ -87,6 +87,18 @@ def test_filters_and_reassignment_use_the_owner_recorded_with_the_answer(surveye
     assert everything["total"]["surveys"] == 5 and everything["rows"][-1]["key"] == "1"
 
 
+def test_a_customer_in_the_recycle_bin_takes_its_answers_out_of_the_report_and_back_on_restore(surveyed):
+    # given c3 (ra2's quality complaint, score 2) moved to the recycle bin
+    org, c3 = surveyed.org, surveyed.c3
+    type(c3).objects.filter(pk=c3.pk).update(deleted_at=at(2026, 7, 1))
+    # when the admin and ra2's manager read the report, then c3's answer counts for neither
+    assert rows(org.admin, "owner")[1]["surveys"] == 3
+    assert rows(org.ma, "cause")[0] == [("delivery", 1, 5.0, 1, 1, 0, 100.0), ("periodic", 1, 3.0, 1, 0, 0, 0.0)]
+    # and restored, it counts again
+    type(c3).objects.filter(pk=c3.pk).update(deleted_at=None)
+    assert rows(org.admin, "owner")[1]["surveys"] == 4
+
+
 def test_links_behind_the_numbers_list_the_surveyed_customers(surveyed):
     org = surveyed.org
     base = {"surveyed_from": "2026-01-01", "surveyed_to": "2026-06-30"}
