@@ -29,8 +29,12 @@ def domain_errors(view):
     return wrapper
 
 
-def paginate(request: HttpRequest, queryset, per_page: int = PAGE_SIZE) -> Page:
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+def paginate(request: HttpRequest, queryset, per_page: int = PAGE_SIZE, count: int | None = None) -> Page:
+    """A page of `queryset`; `count`, when the caller already knows it exactly, spares the COUNT query."""
+    paginator = Paginator(queryset, per_page)
+    if count is not None:
+        paginator.count = count  # Paginator.count is a cached property: this is its cached value
+    return paginator.get_page(request.GET.get("page"))
 
 
 def redirect(request: HttpRequest, url: str) -> HttpResponse:

@@ -13,8 +13,9 @@ from huike.core.web import domain_errors, paginate, query_without
 from huike.customers import options
 from huike.customers.models import Intent, Stage, Tag
 from huike.customers.selectors import (REPORT_FILTERS, SORTS, customer_get, customer_list, customer_timeline,
-                                       for_rows)
+                                       for_rows, normalize_query)
 from huike.followups.web.forms import FollowUpForm
+from huike.reports.selectors import stage_counts
 
 from .forms import AssignForm
 from .rows import customer_rows
@@ -62,8 +63,11 @@ def customer_list_view(request):
     user = request.user
     sort = request.GET.get("sort", "")
     sort = sort if sort in SORTS else ""
-    page = paginate(request, for_rows(customer_list(user=user, filters=_filters(request),
-                                                    search=request.GET.get("q", ""), sort=sort)))
+    filters, search = _filters(request), request.GET.get("q", "")
+    # the whole book of the user's scope: its size is the kept per-owner counts' sum (no count of every row)
+    known = None if filters or normalize_query(search) else sum(r["count"] for r in stage_counts(user=user))
+    page = paginate(request, for_rows(customer_list(user=user, filters=filters, search=search, sort=sort)),
+                    count=known)
     context = {
         "page": page, "rows": customer_rows(page.object_list, timezone.now(), viewer=request.user),
         "sort": sort, "query_keep": query_without(request, "page"),

@@ -3,6 +3,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from huike.audit.models import AuditEntry
 from huike.customers.models import Customer
@@ -308,3 +309,22 @@ def test_admin_assigns_across_teams(client, org):
     assert client.post(reverse("customers:assign", args=[c.pk]), {"owner": org.rb1.pk}).status_code == 302
     c.refresh_from_db()
     assert c.owner == org.rb1
+
+
+def test_the_whole_book_count_from_kept_counts_matches_the_rows_for_every_role(client, org):
+    # given customers across two teams, one of ra1's in the recycle bin and one moved from ra2 to rb1
+    kept = [make_customer(org.ra1) for _ in range(3)]
+    moved = make_customer(org.ra2)
+    make_customer(org.rb1, stage="intent")
+    type(kept[0]).objects.filter(pk=kept[0].pk).update(deleted_at=timezone.now())
+    type(moved).objects.filter(pk=moved.pk).update(owner=org.rb1)
+    expected = {org.ra1: 2, org.ra2: 0, org.ma: 2, org.mb: 2, org.admin: 4}
+    for user, n in expected.items():
+        client.force_login(user)
+        # when the unfiltered list and a filtered one are read
+        page = client.get(reverse("customers:list"))
+        filtered = client.get(reverse("customers:list"), {"stage": "intent"})
+        # then the unfiltered count (kept counts) equals the rows shown, and filters still count rows
+        assert page.context["page"].paginator.count == n, user.username
+        assert page.content.decode().count('class="cell-name"') == n
+        assert filtered.context["page"].paginator.count == (1 if user in (org.mb, org.admin) else 0)
