@@ -172,9 +172,11 @@ class Customer(models.Model):
             # index entries alone (search_text covered) instead of looking up thousands of wide rows
             models.Index(fields=["owner", "deleted_at", "-created_at", "-id", "search_text"],
                          condition=Q(deleted_at__isnull=True), name="customer_live_owner_search"),
-            # industry + stage is the list's most used filter pair: count and page from one index
-            models.Index(fields=["industry", "stage", "deleted_at", "name", "id"], condition=Q(deleted_at__isnull=True),
-                         name="customer_live_industry_stage"),
+            # industry + stage is the list's most used filter pair: count from one index, and page
+            # sorted by name (name, then newest id first: the list's tie-break) without sorting. deleted_at
+            # comes last: PostgreSQL does not treat IS NULL as an equality, so before name it broke the order.
+            models.Index(fields=["industry", "stage", "name", "-id", "deleted_at"],
+                         condition=Q(deleted_at__isnull=True), name="customer_live_ind_stage_name"),
             models.Index(fields=["stage", "-created_at"]),
             models.Index(fields=["intent", "-created_at"]),
             models.Index(fields=["industry", "-created_at"]),

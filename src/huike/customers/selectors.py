@@ -139,7 +139,7 @@ ROW_FIELDS = ("code", "name", "contact_name", "contact_title", "phone", "email",
 def for_rows(qs: QuerySet) -> QuerySet:
     """A customer_list queryset narrowed to the columns the list page's rows show: tag names and the owner's
     name (`owner_label`, as User.__str__ gives it) read in the same statement, no user or tag objects built."""
-    label = (User.objects.filter(pk=OuterRef("owner_id"))  # a subquery, so the page's count joins nothing
+    label = (User.objects.filter(pk=OuterRef("owner_id")).order_by()  # a subquery: the page's count joins nothing
              .values(label=Coalesce(NullIf(F("display_name"), Value("")), F("username"))))
     return with_tag_names(qs.select_related(None).only(*ROW_FIELDS).annotate(owner_label=Subquery(label)))
 
