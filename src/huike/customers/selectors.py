@@ -101,7 +101,7 @@ def customer_list(*, user: User, filters: dict[str, Any] | None = None, search: 
 
 
 class _NamesAsJSON(Func):
-    """The tag names of a subquery's rows as one JSON array text ("[]" when none), on either database."""
+    """The names of a subquery's rows as one JSON array text, on either database."""
 
     output_field = TextField()
 
@@ -109,8 +109,7 @@ class _NamesAsJSON(Func):
         return self.as_sql(compiler, connection, function="json_group_array", **extra)
 
     def as_postgresql(self, compiler, connection, **extra):
-        return self.as_sql(compiler, connection, template="COALESCE(json_agg(%(expressions)s)::text, '[]')",
-                           **extra)
+        return self.as_sql(compiler, connection, template="json_agg(%(expressions)s)::text", **extra)
 
 
 def with_tag_names(qs: QuerySet) -> QuerySet:
@@ -118,7 +117,7 @@ def with_tag_names(qs: QuerySet) -> QuerySet:
     prefetch that builds a tag object and two managers per row; for wide outputs such as the API's."""
     names = (Customer.tags.through.objects.filter(customer_id=OuterRef("pk")).order_by()
              .values("customer_id").annotate(names=_NamesAsJSON("tag__name")).values("names"))
-    return qs.prefetch_related(None).annotate(
+    return qs.prefetch_related(None).annotate(  # no tag: the subquery has no row, hence "[]"
         tag_names_json=Coalesce(Subquery(names, output_field=TextField()), Value("[]"), output_field=TextField()))
 
 

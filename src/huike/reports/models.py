@@ -47,6 +47,11 @@ class CustomerFact(models.Model):
     value_tier = models.CharField(max_length=10, blank=True)
     lost_reason = models.CharField(max_length=40, blank=True)
 
+    class Meta:
+        # the few customers in the recycle bin: "live" as an anti-join with these (reports.filters.binned)
+        indexes = [models.Index(fields=["customer_id"], condition=models.Q(deleted_at__isnull=False),
+                                name="reports_fact_binned")]
+
 
 class OwnerStageCount(models.Model):
     """Live customers per owner and funnel stage, kept exact by triggers on customers (stages.py): the

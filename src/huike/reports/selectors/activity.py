@@ -7,7 +7,7 @@ from django.utils import timezone
 from huike.accounts.models import User
 from huike.service.models import Complaint, Urgency
 
-from ..filters import ReportFilters, customer_q, period_q
+from ..filters import ReportFilters, customer_q, live_by_anti_join, period_q
 from ..models import CustomerFact
 from ._facts import fact_sums
 from .due import overdue_counts
@@ -94,7 +94,8 @@ def service(*, user: User, filters: ReportFilters) -> dict:
     """Complaints received in the period by urgency (with response and resolution deadline compliance:
     on time / decided, where decided = answered, or past the deadline) and by cause."""
     now = timezone.now()
-    qs = Complaint.objects.filter(customer_q(user, filters, "customer__"), period_q("received_at", filters))
+    qs = Complaint.objects.filter(customer_q(user, filters, "customer__", live=live_by_anti_join()),
+                                  period_q("received_at", filters))
     rows = {r["urgency"]: r for r in qs.order_by().values("urgency").annotate(
         count=Count("id"),
         response_decided=Count("id", filter=Q(responded_at__isnull=False) | Q(response_due_at__lt=now)),

@@ -11,7 +11,7 @@ from huike.accounts import policies
 from huike.accounts.models import User
 from huike.customers.models import StageChange
 
-from ..filters import ReportFilters, customer_q, period_q
+from ..filters import ReportFilters, customer_q, live_by_anti_join, period_q
 from ..models import OwnerDaySales
 
 SALES_KEYS = ("owner", "month")
@@ -38,9 +38,9 @@ def sales(*, user: User, by: str, filters: ReportFilters, closed_customers: bool
     (left at 0 with closed_customers=False, for a chart that shows amounts only)."""
     if by not in SALES_KEYS:
         raise ValueError(by)
-    # scoped through the customers' narrow facts rows (owner and deletion copied there), not the wide rows
-    closed = StageChange.objects.filter(customer_q(user, filters, "fact__"), period_q("at", filters),
-                                        to_stage="closed")
+    # scoped through the customers' narrow facts rows (owner copied there), "live" as an anti-join
+    closed = StageChange.objects.filter(customer_q(user, filters, "fact__", live=live_by_anti_join()),
+                                        period_q("at", filters), to_stage="closed")
     if not closed_customers:
         closed = closed.none()
     if by == "owner":

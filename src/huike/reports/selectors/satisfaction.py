@@ -11,7 +11,7 @@ from huike.accounts import policies
 from huike.accounts.models import Team, User
 from huike.service.models import SatisfactionSurvey
 
-from ..filters import ReportFilters, period_q
+from ..filters import ReportFilters, live_by_anti_join, period_q
 from ._sql import ratio
 
 SATISFACTION_BY = {"score": "score", "owner": "owner_id", "team": "team_id", "cause": "complaint__cause",
@@ -22,7 +22,8 @@ CUSTOMER_ROWS = 50  # the lowest-rated customers shown; the totals count every s
 
 def surveys(user: User, filters: ReportFilters):
     """The surveys a report counts: of visible customers, answered in the period, by the filtered owner/team."""
-    qs = SatisfactionSurvey.objects.filter(policies.customer_scope(user, "fact__"),  # the customer's facts copy
+    # owner from the customer's narrow facts row; "live" as an anti-join with the binned customers
+    qs = SatisfactionSurvey.objects.filter(policies.customer_scope(user, "fact__", live=live_by_anti_join()),
                                            period_q("created_at", filters))
     if filters.owner is not None:
         qs = qs.filter(owner_id=filters.owner)

@@ -4,7 +4,7 @@ import pytest
 from huike.reports import selectors
 from huike.reports.filters import ReportFilters, parse_filters
 
-from .conftest import PERIOD
+from .conftest import PERIOD, at
 
 pytestmark = pytest.mark.django_db
 
@@ -150,3 +150,23 @@ def test_team_and_owner_filters_narrow_within_scope_and_select_nothing_outside(b
     assert selectors.distribution(user=org.ra1, by="stage", filters=f(owner="999999")) == []
     assert selectors.service(user=org.ra1, filters=f(owner=str(org.rb1.pk)))["total"]["count"] == 0
     assert selectors.funnel(user=org.ma, filters=f(team=str(org.team_b.pk)))[0]["count"] == 0
+
+
+def test_a_binned_customer_leaves_complaints_and_closings_for_every_role_and_returns_on_restore(book):
+    # given the admin's and team A's manager's service and sales figures
+    def figures(user):
+        service = selectors.service(user=user, filters=parse_filters(PERIOD))
+        sales = selectors.sales(user=user, by="month", filters=parse_filters(PERIOD))
+        return ({r["key"]: r["count"] for r in service["urgency"]}, {r["key"]: r["customers"] for r in sales})
+    org, c1 = book.org, book.c1
+    before = {u: figures(u) for u in (org.admin, org.ma)}
+    # when c1 (ra1: the critical complaint, closed in February) goes to the recycle bin
+    type(c1).objects.filter(pk=c1.pk).update(deleted_at=at(2026, 7, 1))
+    # then neither counts its complaint nor its closing any more
+    for user in (org.admin, org.ma):
+        urgency, closed = figures(user)
+        assert urgency == {**before[user][0], "critical": before[user][0]["critical"] - 1}
+        assert (before[user][1]["2026-02"], closed.get("2026-02", 0)) == (1, 0)
+    # and after the restore every figure is back
+    type(c1).objects.filter(pk=c1.pk).update(deleted_at=None)
+    assert {u: figures(u) for u in (org.admin, org.ma)} == before
