@@ -282,8 +282,12 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("HUIKE_LOG_LEVEL", "WARNING")},
+    # the worker's own logger goes through the same handlers and level, once: with no handler of its own,
+    # `run_huey` would add one and every worker line would be written twice
+    "loggers": {"huey": {"handlers": ["console"], "propagate": False}},
 }
 if os.environ.get("HUIKE_LOG_FILE"):
     LOGGING["handlers"]["file"] = {"class": "logging.handlers.WatchedFileHandler", "filename": os.environ["HUIKE_LOG_FILE"],
                                    "filters": ["request_id"], "formatter": "plain", "encoding": "utf-8"}
     LOGGING["root"]["handlers"].append("file")
+    LOGGING["loggers"]["huey"]["handlers"].append("file")

@@ -12,7 +12,8 @@ from pathlib import Path
 def huike_env(data_dir: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "HUIKE_TEST_DB")}
     env.update(DJANGO_SETTINGS_MODULE="huike.config.settings", HUIKE_DATA_DIR=str(data_dir),
-               HUIKE_LOG_LEVEL="WARNING", PYTHONUNBUFFERED="1", **extra)
+               HUIKE_LOG_LEVEL="WARNING", PYTHONUNBUFFERED="1")
+    env.update(extra)
     return env
 
 

@@ -9,9 +9,9 @@ import pytest
 from .processes import huike, huike_env, run_huike
 
 
-def test_worker_runs_a_task_queued_by_another_process(tmp_path):
-    # given `huike worker` consuming the embedded SQLite queue (non-immediate settings)
-    worker = subprocess.Popen(huike("worker", "--workers", "1"), env=huike_env(tmp_path),
+def test_worker_runs_a_task_queued_by_another_process_and_logs_each_line_once(tmp_path):
+    # given `huike worker` consuming the embedded SQLite queue (non-immediate settings), logging at INFO
+    worker = subprocess.Popen(huike("worker", "--workers", "1"), env=huike_env(tmp_path, HUIKE_LOG_LEVEL="INFO"),
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         # when another process enqueues the health check and waits for its result
@@ -22,8 +22,12 @@ def test_worker_runs_a_task_queued_by_another_process(tmp_path):
         assert producer.stdout.strip() == "ok:abc123"
     finally:
         worker.terminate()
-        worker.wait(timeout=30)
+        output, _ = worker.communicate(timeout=30)
     assert (tmp_path / "queue.sqlite3").exists()
+    # and each of its log lines was written once, through the app's handler (with the request-id field)
+    started = [line for line in output.splitlines() if "Huey consumer started" in line]
+    assert len(started) == 1 and " INFO [-] huey.consumer: " in started[0]
+    assert sum("health_check" in line and "executed in" in line for line in output.splitlines()) == 1
 
 
 WRITER = textwrap.dedent("""
