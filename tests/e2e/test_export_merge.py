@@ -23,6 +23,8 @@ def test_rep_exports_the_filtered_list_as_csv(new_page, org):
     page.goto("/customers/")
     page.select_option("select[name=stage]", "intent")
     page.wait_for_url("**stage=intent**")
+    page.locator("#customer-count", has_text="1 个客户").wait_for()  # the heading follows the filtered results
+    assert page.locator("#customer-count").count() == 1
     shot(page, "desktop-customers-export-button")
     page.click("#export-customers")
     page.wait_for_url("**/data/export/?**stage=intent**")

@@ -328,3 +328,18 @@ def test_the_whole_book_count_from_kept_counts_matches_the_rows_for_every_role(c
         assert page.context["page"].paginator.count == n, user.username
         assert page.content.decode().count('class="cell-name"') == n
         assert filtered.context["page"].paginator.count == (1 if user in (org.mb, org.admin) else 0)
+
+
+def test_filtering_in_place_updates_the_headings_count_with_the_results(client, org):
+    # given ra1 with two customers, one of them at the intent stage
+    make_customer(org.ra1, stage="intent")
+    make_customer(org.ra1, stage="potential")
+    client.force_login(org.ra1)
+    # when the full page is opened, then filtered in place (HTMX swaps the results only)
+    full = client.get(reverse("customers:list")).content.decode()
+    swapped = client.get(reverse("customers:list"), {"stage": "intent"}, HTTP_HX_REQUEST="true",
+                         HTTP_HX_TARGET="customer-results").content.decode()
+    # then the page has one heading count, and the swap carries the filtered count out of band
+    assert full.count('id="customer-count"') == 1 and "2 个客户" in full
+    assert '<div class="subtitle" id="customer-count" hx-swap-oob="true">1 个客户</div>' in swapped
+    assert swapped.count('class="cell-name"') == 1
