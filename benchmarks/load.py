@@ -3,6 +3,8 @@
     .venv/bin/python benchmarks/load.py --db sqlite                       # 30 s smoke at 100,000 customers
     .venv/bin/python benchmarks/load.py --db postgres --duration 5m       # the real figures
     .venv/bin/python benchmarks/load.py --customers 5000 --data-dir /tmp/l  # small, reusable data set
+    HUIKE_BENCH_PG_URL=postgres://postgres@127.0.0.1:PORT/postgres \
+        .venv/bin/python benchmarks/load.py --db postgres --duration 5m --data-dir /tmp/p  # a kept server
 
 50 users, 5 reads to 1 write (benchmarks/locustfile.py). Prints failures, "database is locked" lines in the
 server's log, p50/p95 of reads and writes; targets: no failure, no lock error, p95 reads < 300 ms, writes < 500 ms.
