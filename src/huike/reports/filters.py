@@ -16,6 +16,8 @@ from huike.accounts import policies
 from huike.accounts.models import User
 from huike.core.errors import FieldErrors
 
+from .models import CustomerFact
+
 KEYS = ("period_start", "period_end", "team", "owner")
 
 
@@ -70,8 +72,6 @@ def parse_filters(params) -> ReportFilters:
 def live_by_anti_join(customer_column: str = "customer_id") -> Q:
     """"Not in the recycle bin" for rows that name a customer: none of the few binned customers' facts rows
     (index reports_fact_binned), instead of joining every customer's row to read its deleted_at."""
-    from .models import CustomerFact
-
     return ~Exists(CustomerFact.objects.filter(customer_id=OuterRef(customer_column), deleted_at__isnull=False))
 
 
