@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from huike.automation.models import Reminder
 from huike.automation.services import reminders_create
+from huike.reports import facts
 
 from .domain.rules import CLASS_CODES, RELATIONSHIP_CODES, TIER_CODES
 from .domain.thresholds import Thresholds
@@ -23,6 +24,7 @@ HISTORY_COLUMNS = ("customer_id", "dimension", "from_value", "to_value", "as_of"
 UPDATE_COLUMNS = ("value_tier", "value_class", "relationship_type", "classification", "rfm_r", "rfm_f", "rfm_m",
                   "segment", "classified_on", "classification_hash")
 BATCH = 20_000
+STAGE = "classification_stage"
 CHUNK = 50_000  # changed customers built and written at a time
 
 
@@ -101,8 +103,10 @@ def _supersede_pending(customer_ids: list[int]) -> None:
 
 
 class _Staging:
-    """Customer updates: executemany per chunk on SQLite; on PostgreSQL COPY each chunk into a temporary
-    table and apply one UPDATE … FROM at the end (far fewer round trips than row updates)."""
+    """Customer updates staged in a temporary table (COPY on PostgreSQL, executemany on SQLite), applied by
+    one UPDATE … FROM at the end. The facts mirror of the tier is paused for it and synced in three set-based
+    statements (reports.facts.mirror_paused): row by row, the mirror and its day rollup cost more than the
+    update itself when a first run classifies a million customers."""
 
     def __init__(self):
         self.postgres = connection.vendor == "postgresql"
@@ -112,27 +116,34 @@ class _Staging:
         if not rows:
             return
         with connection.cursor() as cur:
-            if not self.postgres:
-                sets = ", ".join(f"{c} = %s" for c in UPDATE_COLUMNS)
-                cur.executemany(f"UPDATE customers_customer SET {sets} WHERE id = %s", rows)
-                return
             if not self.staged:
-                cur.execute(
-                    "CREATE TEMP TABLE IF NOT EXISTS classification_tmp (value_tier varchar(10), "
-                    "value_class varchar(10), relationship_type varchar(15), classification jsonb, rfm_r smallint, "
-                    "rfm_f smallint, rfm_m smallint, segment smallint, classified_on date, "
-                    "classification_hash bigint, id bigint) ON COMMIT DROP")
-                cur.execute("TRUNCATE classification_tmp")
+                if self.postgres:
+                    cur.execute(
+                        f"CREATE TEMP TABLE IF NOT EXISTS {STAGE} (value_tier varchar(10), value_class varchar(10), "
+                        "relationship_type varchar(15), classification jsonb, rfm_r smallint, rfm_f smallint, "
+                        "rfm_m smallint, segment smallint, classified_on date, classification_hash bigint, "
+                        "id bigint) ON COMMIT DROP")
+                else:
+                    cur.execute(f"CREATE TEMP TABLE IF NOT EXISTS {STAGE} ({', '.join(UPDATE_COLUMNS)}, "
+                                "id INTEGER PRIMARY KEY)")
+                cur.execute(f"DELETE FROM {STAGE}")
                 self.staged = True
-            with cur.cursor.copy(f"COPY classification_tmp ({', '.join(UPDATE_COLUMNS)}, id) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+            if self.postgres:
+                with cur.cursor.copy(f"COPY {STAGE} ({', '.join(UPDATE_COLUMNS)}, id) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            else:
+                marks = ", ".join(["%s"] * (len(UPDATE_COLUMNS) + 1))
+                cur.executemany(f"INSERT INTO {STAGE} ({', '.join(UPDATE_COLUMNS)}, id) VALUES ({marks})", rows)
 
     def finish(self) -> None:
-        if self.staged:
-            sets = ", ".join(f"{c} = t.{c}" for c in UPDATE_COLUMNS)
-            with connection.cursor() as cur:
-                cur.execute(f"UPDATE customers_customer c SET {sets} FROM classification_tmp t WHERE c.id = t.id")
+        if not self.staged:
+            return
+        sets = ", ".join(f"{c} = t.{c}" for c in UPDATE_COLUMNS)
+        with facts.mirror_paused(connection, f"SELECT id FROM {STAGE}"), connection.cursor() as cur:
+            cur.execute(f"UPDATE customers_customer AS c SET {sets} FROM {STAGE} AS t WHERE c.id = t.id")
+        with connection.cursor() as cur:
+            cur.execute(f"DELETE FROM {STAGE}")
 
 
 def _insert_history(rows: list[tuple]) -> None:

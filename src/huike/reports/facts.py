@@ -8,6 +8,8 @@ reports read one narrow table and never join the wide customer rows.
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from ._sql import run as _run
 
 STAGES = ("potential", "intent", "closed", "lost")
@@ -69,6 +71,58 @@ def _changed(columns) -> str:
     return " OR ".join(f"OLD.{c} IS DISTINCT FROM NEW.{c}" for c in columns)
 
 
+# A bulk writer of mirrored columns (a classification run rewrites a million tiers) pauses the row-by-row
+# mirror and the day rollup behind it, then brings the facts up to date in three set-based statements
+# (mirror_paused). PostgreSQL reads a transaction-local setting in the triggers' WHEN, so a paused trigger
+# is not even called; SQLite's triggers look for a row in a one-column table that only the writer's own
+# uncommitted transaction can see.
+PAUSE_SETTING = "huike.mirror_paused"
+PAUSE_TABLE = "reports_mirrorpause"
+
+
+def not_paused(vendor: str) -> str:
+    """The trigger condition: no bulk writer in this transaction has paused the mirror."""
+    if vendor == "postgresql":
+        return f"current_setting('{PAUSE_SETTING}', true) IS DISTINCT FROM 'on'"
+    return f"NOT EXISTS (SELECT 1 FROM {PAUSE_TABLE})"
+
+
+@contextmanager
+def _paused(connection):
+    """Both triggers (the customers' mirror and the facts' day rollup) skip their rows inside the block."""
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute("SELECT set_config(%s, 'on', true)", [PAUSE_SETTING])
+        else:
+            cur.execute(f"INSERT INTO {PAUSE_TABLE} (id) VALUES (1)")
+        try:
+            yield
+        finally:
+            if connection.vendor == "postgresql":
+                cur.execute("SELECT set_config(%s, 'off', true)", [PAUSE_SETTING])
+            else:
+                cur.execute(f"DELETE FROM {PAUSE_TABLE}")
+
+
+@contextmanager
+def mirror_paused(connection, ids_sql: str):
+    """Run the block's customer updates without the per-row mirror, then sync the facts of `ids_sql` (a
+    SELECT of customer ids) at once: the rollup loses their old rows, the facts copy the customers' mirrored
+    columns, the rollup gains the new rows. Only for writes that leave created_at (RECOMPUTE_ON) alone.
+    Must run inside a transaction: a failure rolls the pause back with everything else."""
+    from . import rollup
+
+    with _paused(connection):
+        yield
+    cols = ", ".join(f"{c} = c.{c}" for c in MIRRORED)
+    with connection.cursor() as cur:
+        cur.execute(rollup.bulk_delta_sql(connection.vendor, ids_sql, "-"))
+        with _paused(connection):
+            cur.execute(f"UPDATE {T} SET {cols} FROM customers_customer c WHERE c.id = {T}.customer_id "
+                        f"AND {T}.customer_id IN ({ids_sql})")
+        cur.execute(rollup.bulk_delta_sql(connection.vendor, ids_sql, ""))
+
+
 def _postgres() -> list[str]:
     body = upsert_sql("postgresql", "cid")
     return [
@@ -95,7 +149,8 @@ END $$ LANGUAGE plpgsql""",
         "CREATE TRIGGER reports_customer_fact_new AFTER INSERT ON customers_customer "
         "FOR EACH ROW EXECUTE FUNCTION reports_customer_fact()",
         f"CREATE TRIGGER reports_customer_fact_upd AFTER UPDATE OF {', '.join(MIRRORED)} ON customers_customer "
-        f"FOR EACH ROW WHEN ({_changed(MIRRORED)}) EXECUTE FUNCTION reports_customer_fact()",
+        f"FOR EACH ROW WHEN (({_changed(MIRRORED)}) AND {not_paused('postgresql')}) "
+        "EXECUTE FUNCTION reports_customer_fact()",
     ]
 
 
@@ -127,7 +182,8 @@ def _sqlite() -> list[str]:
         f"CREATE TRIGGER reports_customer_fact_moved AFTER UPDATE OF {RECOMPUTE_ON} ON customers_customer "
         f"WHEN {_sqlite_changed([RECOMPUTE_ON])} BEGIN {upsert_sql('sqlite', 'NEW.id')} END",
         f"CREATE TRIGGER reports_customer_fact_upd AFTER UPDATE OF {cols} ON customers_customer "
-        f"WHEN ({_sqlite_changed(MIRRORED)}) AND NOT ({_sqlite_changed([RECOMPUTE_ON])}) BEGIN {mirror_sql()} END",
+        f"WHEN ({_sqlite_changed(MIRRORED)}) AND NOT ({_sqlite_changed([RECOMPUTE_ON])}) "
+        f"AND {not_paused('sqlite')} BEGIN {mirror_sql()} END",
     ]
     return out
 
@@ -143,6 +199,8 @@ SQLITE_DROP = [f"DROP TRIGGER IF EXISTS reports_{n}_fact_{op}" for n in ("stagec
 
 
 def create_triggers(connection) -> None:
+    if connection.vendor == "sqlite":
+        _run(connection, [f"CREATE TABLE IF NOT EXISTS {PAUSE_TABLE} (id INTEGER PRIMARY KEY)"])
     _run(connection, _postgres() if connection.vendor == "postgresql" else _sqlite())
 
 

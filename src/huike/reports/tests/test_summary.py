@@ -122,6 +122,43 @@ def test_facts_copy_the_customer_through_every_write_and_equal_a_rebuild(org):
     assert all_facts() == kept_by_triggers and len(kept_by_triggers) == 3
 
 
+def test_a_paused_mirror_syncs_in_bulk_and_a_failed_block_changes_nothing(book):
+    from django.db import transaction
+
+    from huike.customers.models import Customer
+    from huike.reports import facts as customer_facts
+    from huike.reports.models import CustomerFact, OwnerDayFacts
+
+    org = book.org
+    ids = [book.c1.pk, book.c2.pk, book.c7.pk]  # ra1's customers: high, high, none
+    only = f"SELECT id FROM customers_customer WHERE owner_id = {org.ra1.pk}"
+
+    def tiers():
+        return [CustomerFact.objects.get(customer_id=pk).value_tier for pk in ids]
+
+    def high_value():
+        return sum(OwnerDayFacts.objects.filter(owner_id=org.ra1.pk).values_list("high_value", flat=True))
+    assert (tiers(), high_value()) == (["high", "high", ""], 2)
+    # given a bulk writer that changes ra1's customers' tiers with the row mirror paused
+    with transaction.atomic(), customer_facts.mirror_paused(connection, only):
+        Customer.objects.filter(owner=org.ra1).update(value_tier="medium")
+        # then inside the block the facts wait for the sync
+        assert tiers() == ["high", "high", ""]
+    # then after it the facts and the day rollup are synced, and equal a rebuild
+    assert (tiers(), high_value()) == (["medium", "medium", "medium"], 0)
+    kept_facts, kept_rollup = all_facts(), rollup_rows()
+    customer_facts.rebuild(connection)
+    assert (all_facts(), rollup_rows()) == (kept_facts, kept_rollup)
+    # when a paused block fails, nothing it wrote stays
+    with pytest.raises(RuntimeError), transaction.atomic(), customer_facts.mirror_paused(connection, only):
+        Customer.objects.filter(owner=org.ra1).update(value_tier="high")
+        raise RuntimeError("the run failed")
+    assert (tiers(), high_value()) == (["medium", "medium", "medium"], 0)
+    # and the next plain write is mirrored row by row again
+    Customer.objects.filter(pk=book.c7.pk).update(value_tier="high")
+    assert (tiers(), high_value()) == (["medium", "medium", "high"], 1)
+
+
 def stage_rows():
     from huike.reports.models import OwnerStageCount
 

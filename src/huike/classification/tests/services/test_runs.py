@@ -125,6 +125,29 @@ def test_a_relationship_change_creates_the_strategy_tasks_for_the_owner(org, boo
     assert Reminder.objects.filter(customer=stable, source="strategy").count() == len(expected)
 
 
+def test_a_run_keeps_the_report_facts_and_their_day_rollup_exact(org, book):
+    from django.db import connection
+
+    from huike.reports import facts, rollup
+    from huike.reports.models import CustomerFact, OwnerDayFacts
+
+    # given a run over the book, then one customer reclassified on its own (both write tiers in bulk)
+    run(org.ma)
+    order(book["low"], org.ra1, timezone.localdate(), "600000.00")
+    classify_customer(book["low"].pk)
+    # then the facts copy every customer's tier, and two are counted as high value in the day rollup
+    tiers = dict(Customer.objects.values_list("pk", "value_tier"))
+    assert dict(CustomerFact.objects.values_list("customer_id", "value_tier")) == tiers
+    assert sum(OwnerDayFacts.objects.values_list("high_value", flat=True)) == 3
+    # and both equal a computation from scratch
+    def rows():
+        return sorted(tuple(round(v, 6) if isinstance(v, float) else v for v in r)
+                      for r in OwnerDayFacts.objects.values_list("owner_id", "day", *rollup.METRICS))
+    kept = rows()
+    facts.rebuild(connection)
+    assert rows() == kept
+
+
 def test_one_customer_is_reclassified_with_the_runs_cut_points(org, book):
     run(org.ma)
     low = book["low"]
