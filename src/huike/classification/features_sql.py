@@ -41,19 +41,36 @@ def _day_number(column: str, timestamp: bool = False) -> str:
     return f"COALESCE(CAST(julianday(date({column})) - 1721424.5 AS INTEGER), 0)"
 
 
-def _order_sql(where: str) -> str:
-    # Amounts are summed in fen and rounded once; every window is (start, end] on the order date.
-    fen = "CAST(ROUND(SUM(CASE WHEN {cond} THEN amount ELSE 0 END) * 100) AS BIGINT)"
-    cnt = "SUM(CASE WHEN {cond} THEN 1 ELSE 0 END)"
-    cols = [
-        fen.format(cond="date > %(annual)s"), cnt.format(cond="date > %(annual)s"),
-        fen.format(cond="date > %(klass)s"), fen.format(cond="date > %(tier)s"),
-        fen.format(cond="date > %(recent)s"), fen.format(cond="date > %(before_recent)s AND date <= %(recent)s"),
-        cnt.format(cond="date > %(growth)s"), cnt.format(cond="date > %(growth_prev)s AND date <= %(growth)s"),
-        "COUNT(*)", _day_number("MAX(date)"), _day_number("MIN(date)"),
-    ]
+# Each window (start, end] of the rules, as keys of _params (None: as-of itself).
+AMOUNT_WINDOWS = {"amt_annual": ("annual", None), "amt_class": ("klass", None), "amt_tier": ("tier", None),
+                  "amt_recent": ("recent", None), "amt_before_recent": ("before_recent", "recent")}
+COUNT_WINDOWS = {"cnt_annual": ("annual", None), "cnt_growth": ("growth", None),
+                 "cnt_growth_prev": ("growth_prev", "growth")}
+
+
+def _buckets(params: dict) -> list:
+    """The edges, newest first, that cut the order dates into disjoint buckets (edges[j+1], edges[j]]: every
+    window is a run of whole buckets, so each order is added to one sum instead of one per window."""
+    starts = {params[k] for w in (*AMOUNT_WINDOWS.values(), *COUNT_WINDOWS.values()) for k in w if k}
+    return sorted({params["as_of"], *starts}, reverse=True)
+
+
+def _order_sql(where: str, edges: list) -> str:
+    # Amounts are summed in fen per bucket and rounded once per bucket.
+    cols = []
+    for j in range(len(edges) - 1):
+        cond = f"date > %(edge{j + 1})s AND date <= %(edge{j})s"
+        cols += [f"CAST(ROUND(COALESCE(SUM(amount) FILTER (WHERE {cond}), 0) * 100) AS BIGINT)",
+                 f"COUNT(*) FILTER (WHERE {cond})"]
+    cols += ["COUNT(*)", _day_number("MAX(date)"), _day_number("MIN(date)")]
     return (f"SELECT customer_id, {', '.join(cols)} FROM transactions_order "
             f"WHERE date <= %(as_of)s {where} GROUP BY customer_id")
+
+
+def _window_buckets(edges: list, params: dict, window: tuple) -> list[int]:
+    """The buckets that make up the window (start, end]."""
+    start, end = params[window[0]], params[window[1]] if window[1] else params["as_of"]
+    return [j for j in range(len(edges) - 1) if edges[j] <= end and edges[j + 1] >= start]
 
 
 def _params(as_of: dt.date, t: Thresholds) -> dict:
@@ -104,16 +121,21 @@ def load(as_of: dt.date, t: Thresholds, customer_id: int | None = None) -> Snaps
     current = dict(zip(CURRENT, columns[5:]))
     where = "AND customer_id = %(cid)s" if customer_id is not None else ""
 
-    order_cols = ("amt_annual", "cnt_annual", "amt_class", "amt_tier", "amt_recent", "amt_before_recent",
-                  "cnt_growth", "cnt_growth_prev", "orders_ever")
+    edges = _buckets(params)
+    params.update({f"edge{j}": edge for j, edge in enumerate(edges)})
+    nb = len(edges) - 1
     first_order = np.zeros(n, dtype=np.int64)
-    for chunk in _rows(_order_sql(where), params):
+    for chunk in _rows(_order_sql(where, edges), params):
         pos = _positions(id_arr, chunk)
         ok = pos >= 0
-        data = np.array(chunk, dtype=np.int64)
-        for j, name in enumerate((*order_cols, "last_order"), start=1):
-            cols[name][pos[ok]] = data[ok, j]
-        first_order[pos[ok]] = data[ok, 11]
+        data = np.array(chunk, dtype=np.int64)[ok]
+        at = pos[ok]
+        for name, window in (*AMOUNT_WINDOWS.items(), *COUNT_WINDOWS.items()):
+            offset = 1 if name.startswith("cnt_") else 0  # bucket j: fen in column 1 + 2j, count in 2 + 2j
+            cols[name][at] = sum(data[:, 1 + 2 * j + offset] for j in _window_buckets(edges, params, window))
+        cols["orders_ever"][at] = data[:, 1 + 2 * nb]
+        cols["last_order"][at] = data[:, 2 + 2 * nb]
+        first_order[at] = data[:, 3 + 2 * nb]
 
     complaints_sql = ("SELECT customer_id, COUNT(*) FROM service_complaint WHERE received_at >= %(complaints_from)s "
                       f"AND received_at < %(complaints_to)s {where} GROUP BY customer_id")

@@ -1,0 +1,58 @@
+"""Order features from SQL equal the windows computed one order at a time, on every boundary day."""
+import dataclasses
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from huike.classification import features_sql
+from huike.classification.domain.thresholds import Thresholds
+from huike.classification.domain.windows import in_window, months_before
+from huike.testing.factories import make_customer, make_order
+
+pytestmark = pytest.mark.django_db
+
+AS_OF = dt.date(2026, 6, 30)
+
+
+def expected(orders: list[tuple[dt.date, Decimal]], t: Thresholds) -> dict:
+    """The windows of features.py, by the definition: (start, end] in months before as-of."""
+    def fen(months, offset=0):
+        return sum(int(a * 100) for d, a in orders if in_window(d, AS_OF, months, offset))
+
+    def count(months, offset=0):
+        return sum(1 for d, _a in orders if in_window(d, AS_OF, months, offset))
+    upto = [d for d, _a in orders if d <= AS_OF]
+    return {
+        "amt_annual": fen(t.annual_window_months), "cnt_annual": count(t.annual_window_months),
+        "amt_class": fen(t.class_window_months), "amt_tier": fen(t.tier_window_months),
+        "amt_recent": fen(t.churn_drop_window_months),
+        "amt_before_recent": fen(t.churn_drop_window_months, t.churn_drop_window_months),
+        "cnt_growth": count(t.growth_window_months),
+        "cnt_growth_prev": count(t.growth_window_months, t.growth_window_months),
+        "orders_ever": len(upto), "last_order": max(upto).toordinal() if upto else 0,
+    }
+
+
+@pytest.mark.parametrize("t", [Thresholds(), dataclasses.replace(Thresholds(), tier_window_months=4,
+                                                                    class_window_months=9, growth_window_months=5)])
+def test_order_features_equal_the_window_definitions_on_every_boundary(org, t):
+    # given orders on each window edge, the day after it, as-of itself, and after as-of
+    edges = {months_before(AS_OF, m) for m in (3, 4, 5, 6, 9, 10, 12, 24)}
+    days = sorted({AS_OF, AS_OF + dt.timedelta(days=1), *edges, *(e + dt.timedelta(days=1) for e in edges),
+                   dt.date(2020, 1, 1)})
+    a, b, none = make_customer(org.ra1), make_customer(org.ra1), make_customer(org.ra1)
+    placed = {a.pk: [], b.pk: [], none.pk: []}
+    for i, day in enumerate(days):
+        for c, amount in ((a, Decimal("100.10") + i), (b, Decimal("0.01") * (i + 1))):
+            if c is b and i % 2:
+                continue
+            make_order(c, org.ra1, date=day, amount=amount)
+            placed[c.pk].append((day, amount))
+    # when the features are loaded by SQL
+    snap = features_sql.load(AS_OF, t)
+    # then every window holds exactly the orders its definition holds, for each customer
+    for row, cid in enumerate(snap.features.ids.tolist()):
+        got = {name: int(snap.features.columns[name][row]) for name in expected([], t)}
+        assert got == expected(placed[cid], t), cid
+    assert int(snap.features.columns["orders_ever"][list(snap.features.ids).index(none.pk)]) == 0
