@@ -16,7 +16,7 @@ COUNTS = {
     "order_count": ("orders", _("number of orders")),
     "complaint_count": ("complaints", _("number of complaints")),
 }
-SKIP = {"search_text", "classification", "classification_hash", "id"}
+SKIP = {"search_text", "id"}
 
 
 def local_tz() -> ZoneInfo:

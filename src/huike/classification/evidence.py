@@ -117,6 +117,16 @@ def explain(classification: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def result_of(customer):
+    """The customer's stored classification.Result, or None before its first run (select_related it in lists)."""
+    from django.core.exceptions import ObjectDoesNotExist
+
+    try:
+        return customer.classification_result
+    except ObjectDoesNotExist:
+        return None
+
+
 _CACHE: dict[tuple, dict[str, Any]] = {}
 _CACHE_SIZE = 20_000
 
@@ -127,10 +137,11 @@ def explain_customer(customer) -> dict[str, Any]:
     The fingerprint covers the inputs and results; the as-of date, threshold set and pending flag
     complete what explain() reads, so equal keys give equal words.
     """
-    data = customer.classification
-    if not data or not customer.classification_hash:
+    result = result_of(customer)
+    data = result.evidence if result else {}
+    if not data or not result.hash:
         return explain(data)
-    key = (customer.classification_hash, data.get("as_of"), data.get("thresholds"), data.get("run"),
+    key = (result.hash, data.get("as_of"), data.get("thresholds"), data.get("run"),
            data.get("value_class_pending"), get_language())
     words = _CACHE.get(key)
     if words is None:

@@ -105,10 +105,12 @@ def load(as_of: dt.date, t: Thresholds, customer_id: int | None = None) -> Snaps
     one = ""
     if customer_id is not None:
         params["cid"] = customer_id
-        one = "AND id = %(cid)s"
-    sql = ("SELECT id, owner_id, core_business, proactive_collaboration, new_demand, value_tier, value_class, "
-           f"relationship_type, classification_hash, stage, {_day_number('stage_changed_at', timestamp=True)} "
-           f"FROM customers_customer WHERE deleted_at IS NULL {one} ORDER BY id")
+        one = "AND c.id = %(cid)s"
+    sql = ("SELECT c.id, c.owner_id, c.core_business, c.proactive_collaboration, c.new_demand, c.value_tier, "
+           "c.value_class, c.relationship_type, COALESCE(r.hash, 0), c.stage, "
+           f"{_day_number('c.stage_changed_at', timestamp=True)} FROM customers_customer c "
+           "LEFT JOIN classification_result r ON r.customer_id = c.id "
+           f"WHERE c.deleted_at IS NULL {one} ORDER BY c.id")
     columns: list[list] = [[] for _ in range(5 + len(CURRENT))]
     for chunk in _rows(sql, params):
         for column, values in zip(columns, zip(*chunk)):  # column-wise: one extend per column and chunk

@@ -95,3 +95,26 @@ class Strategy(models.Model):
 
     def actions(self) -> list[str]:
         return [line.strip() for line in self.core_actions.splitlines() if line.strip()]
+
+
+class Result(models.Model):
+    """A customer's latest classification evidence and RFM scores (R-5): one narrow row per customer.
+
+    Kept apart from the wide customer row: a monthly run restates the evidence of nearly every customer with
+    orders (the windows move), and a narrow row with one index costs a fraction of an update of the customer
+    row (its many list indexes and report triggers). The three results lists and reports filter by (value
+    tier, value class, relationship type) stay on the customer and are written only when they change.
+    """
+
+    customer = models.OneToOneField("customers.Customer", primary_key=True, on_delete=models.CASCADE,
+                                    related_name="classification_result")
+    evidence = models.JSONField(default=dict)  # the inputs and results of the latest run (evidence.explain)
+    rfm_r = models.PositiveSmallIntegerField(null=True)
+    rfm_f = models.PositiveSmallIntegerField(null=True)
+    rfm_m = models.PositiveSmallIntegerField(null=True)
+    segment = models.PositiveSmallIntegerField(null=True)
+    classified_on = models.DateField(null=True)
+    hash = models.BigIntegerField(default=0)  # fingerprint of results and evidence: a run writes what moved
+
+    class Meta:
+        db_table = "classification_result"

@@ -19,7 +19,8 @@ def approval_queue(*, user: User) -> QuerySet:
     if not (user.is_admin or user.is_manager):
         return Change.objects.none()
     return (policies.scoped(user, Change.objects.all(), "customer__").filter(status=ChangeStatus.PENDING)
-            .select_related("customer", "customer__owner").order_by("created_at", "id"))
+            .select_related("customer", "customer__owner", "customer__classification_result")
+            .order_by("created_at", "id"))
 
 
 def transitions(*, user: User, dimension: str, start: dt.date, end: dt.date) -> list[dict]:

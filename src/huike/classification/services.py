@@ -17,6 +17,7 @@ from huike.core.errors import FieldErrors, Forbidden
 from huike.customers.models import Customer
 
 from . import engine, features_sql, writer
+from .evidence import result_of
 from .domain.rules import CLASS_CODES, RELATIONSHIP_CODES, TIER_CODES
 from .domain.thresholds import Thresholds, validate
 from .models import Change, ChangeStatus, Run, RunStatus, Strategy, ThresholdSet
@@ -117,8 +118,11 @@ def change_decide(*, actor: User, change_ids: list[int], approve: bool) -> int:
         if approve:
             before = customer.value_class
             customer.value_class = change.to_value
-            customer.classification = {**customer.classification, "value_class_pending": False}
-            customer.save(update_fields=["value_class", "classification"])
+            customer.save(update_fields=["value_class"])
+            result = result_of(customer)
+            if result is not None:
+                result.evidence = {**result.evidence, "value_class_pending": False}
+                result.save(update_fields=["evidence"])
             audit_record(actor=actor, action="approve", obj=customer, customer_id=customer.pk,
                          changes={"value_class": [before, change.to_value]})
             emit(Trigger.CLASSIFICATION_CHANGED, customer.pk, {"value_class": [before, change.to_value]})

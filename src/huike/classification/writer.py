@@ -16,13 +16,14 @@ from .domain.rules import CLASS_CODES, RELATIONSHIP_CODES, TIER_CODES
 from .domain.thresholds import Thresholds
 from .engine import EvidenceRows, Results
 from .features_sql import Snapshot
-from .models import Change, ChangeStatus, Strategy
+from .models import Change, ChangeStatus, Result, Strategy
 
 HISTORY_COLUMNS = ("customer_id", "dimension", "from_value", "to_value", "as_of", "run_id", "evidence", "status",
                    "created_at")
 
-UPDATE_COLUMNS = ("value_tier", "value_class", "relationship_type", "classification", "rfm_r", "rfm_f", "rfm_m",
-                  "segment", "classified_on", "classification_hash")
+CODE_COLUMNS = ("value_tier", "value_class", "relationship_type")  # on the customer: lists filter by them
+RESULT_COLUMNS = ("evidence", "rfm_r", "rfm_f", "rfm_m", "segment", "classified_on", "hash")  # classification.Result
+STAGE_COLUMNS = (*CODE_COLUMNS, "codes_changed", *RESULT_COLUMNS)
 BATCH = 20_000
 STAGE = "classification_stage"
 CHUNK = 50_000  # changed customers built and written at a time
@@ -67,8 +68,10 @@ def _chunk(snap, res, changed, run_id, as_of, t, thresholds_id, strategies):
         # A first value class takes effect at once; a later change waits for a manager (R-5.2).
         pending = bool(old_class) and t.class_approval and computed_class != old_class
         r, f, m = ev.rfm[j]
-        rows.append((new_tier, old_class if pending else computed_class, new_rel, ev.row(j, pending), r or None,
-                     f or None, m or None, ev.segment[j] or None, as_of, hashes[j], cid))
+        stored_class = old_class if pending else computed_class
+        codes_changed = (new_tier, stored_class, new_rel) != (old_tier, old_class, old_rel)
+        rows.append((new_tier, stored_class, new_rel, codes_changed, ev.row(j, pending), r or None, f or None,
+                     m or None, ev.segment[j] or None, as_of, hashes[j], cid))
         for dim, before, after in (("value_tier", old_tier, new_tier), ("relationship_type", old_rel, new_rel),
                                    ("value_class", old_class, computed_class)):
             if before == after:
@@ -103,9 +106,10 @@ def _supersede_pending(customer_ids: list[int]) -> None:
 
 
 class _Staging:
-    """Customer updates staged in a temporary table (COPY on PostgreSQL, executemany on SQLite), applied by
-    one UPDATE … FROM at the end. The facts mirror of the tier is paused for it and synced in three set-based
-    statements (reports.facts.mirror_paused): row by row, the mirror and its day rollup cost more than the
+    """Changed customers staged in a temporary table (COPY on PostgreSQL, executemany on SQLite), then applied
+    in set-based statements: every staged customer's evidence row (classification.Result) upserted; the
+    customer row updated only where a code moved. The facts mirror of the tier is paused for that update and
+    synced in bulk (reports.facts.mirror_paused): row by row, the mirror and its day rollup cost more than the
     update itself when a first run classifies a million customers."""
 
     def __init__(self):
@@ -115,33 +119,41 @@ class _Staging:
     def customers(self, rows: list[tuple]) -> None:
         if not rows:
             return
+        cols = ", ".join(STAGE_COLUMNS)
         with connection.cursor() as cur:
             if not self.staged:
                 if self.postgres:
                     cur.execute(
                         f"CREATE TEMP TABLE IF NOT EXISTS {STAGE} (value_tier varchar(10), value_class varchar(10), "
-                        "relationship_type varchar(15), classification jsonb, rfm_r smallint, rfm_f smallint, "
-                        "rfm_m smallint, segment smallint, classified_on date, classification_hash bigint, "
+                        "relationship_type varchar(15), codes_changed boolean, evidence jsonb, rfm_r smallint, "
+                        "rfm_f smallint, rfm_m smallint, segment smallint, classified_on date, hash bigint, "
                         "id bigint) ON COMMIT DROP")
                 else:
-                    cur.execute(f"CREATE TEMP TABLE IF NOT EXISTS {STAGE} ({', '.join(UPDATE_COLUMNS)}, "
-                                "id INTEGER PRIMARY KEY)")
+                    cur.execute(f"CREATE TEMP TABLE IF NOT EXISTS {STAGE} ({cols}, id INTEGER PRIMARY KEY)")
                 cur.execute(f"DELETE FROM {STAGE}")
                 self.staged = True
             if self.postgres:
-                with cur.cursor.copy(f"COPY {STAGE} ({', '.join(UPDATE_COLUMNS)}, id) FROM STDIN") as copy:
+                with cur.cursor.copy(f"COPY {STAGE} ({cols}, id) FROM STDIN") as copy:
                     for row in rows:
                         copy.write_row(row)
             else:
-                marks = ", ".join(["%s"] * (len(UPDATE_COLUMNS) + 1))
-                cur.executemany(f"INSERT INTO {STAGE} ({', '.join(UPDATE_COLUMNS)}, id) VALUES ({marks})", rows)
+                marks = ", ".join(["%s"] * (len(STAGE_COLUMNS) + 1))
+                cur.executemany(f"INSERT INTO {STAGE} ({cols}, id) VALUES ({marks})", rows)
 
     def finish(self) -> None:
         if not self.staged:
             return
-        sets = ", ".join(f"{c} = t.{c}" for c in UPDATE_COLUMNS)
-        with facts.mirror_paused(connection, f"SELECT id FROM {STAGE}"), connection.cursor() as cur:
-            cur.execute(f"UPDATE customers_customer AS c SET {sets} FROM {STAGE} AS t WHERE c.id = t.id")
+        results = ", ".join(RESULT_COLUMNS)
+        with connection.cursor() as cur:
+            # WHERE true: SQLite reads ON CONFLICT after a bare FROM as a join constraint
+            cur.execute(f"INSERT INTO {Result._meta.db_table} (customer_id, {results}) SELECT id, {results} "
+                        f"FROM {STAGE} WHERE true ON CONFLICT (customer_id) DO UPDATE SET "
+                        + ", ".join(f"{c} = excluded.{c}" for c in RESULT_COLUMNS))
+        codes = ", ".join(f"{c} = t.{c}" for c in CODE_COLUMNS)
+        with facts.mirror_paused(connection, f"SELECT id FROM {STAGE} WHERE codes_changed"), \
+                connection.cursor() as cur:
+            cur.execute(f"UPDATE customers_customer AS c SET {codes} FROM {STAGE} AS t "
+                        "WHERE c.id = t.id AND t.codes_changed")
         with connection.cursor() as cur:
             cur.execute(f"DELETE FROM {STAGE}")
 

@@ -131,13 +131,7 @@ class Customer(models.Model):
     relationship_type = models.CharField(
         _("relationship type"), max_length=15, choices=RelationshipType.choices, blank=True
     )
-    classification = models.JSONField(default=dict, blank=True)  # evidence of the latest run
-    rfm_r = models.PositiveSmallIntegerField(null=True, blank=True)
-    rfm_f = models.PositiveSmallIntegerField(null=True, blank=True)
-    rfm_m = models.PositiveSmallIntegerField(null=True, blank=True)
-    segment = models.PositiveSmallIntegerField(null=True, blank=True)
-    classified_on = models.DateField(null=True, blank=True)
-    classification_hash = models.BigIntegerField(default=0, editable=False)
+    # the evidence, RFM scores and segment live in classification.Result (a narrow row per customer)
     search_text = models.TextField(default="", editable=False)
     name_key = models.CharField(max_length=200, default="", editable=False, db_index=True)
     created_by = models.ForeignKey(

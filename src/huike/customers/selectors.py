@@ -214,7 +214,8 @@ def report_filters(qs: QuerySet, filters: dict[str, Any]) -> QuerySet:
 
 
 def customer_get(*, user: User, pk) -> Customer:
-    return policies.get_visible(user, customer_base(user).prefetch_related("tags"), pk)
+    return policies.get_visible(
+        user, customer_base(user).select_related("classification_result").prefetch_related("tags"), pk)
 
 
 def overdue_customers(*, user: User, now: dt.datetime | None = None) -> QuerySet:

@@ -49,9 +49,9 @@ def class_badge(dimension: str, value: str):
 @register.simple_tag
 def classification_evidence(customer) -> dict:
     """The customer's stored evidence stated in the current language (empty before the first run)."""
-    from huike.classification.evidence import explain
+    from huike.classification.evidence import explain_customer
 
-    return explain(customer.classification or {})
+    return explain_customer(customer)
 
 
 @register.simple_tag

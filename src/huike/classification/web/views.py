@@ -22,7 +22,7 @@ from .. import selectors, services
 from ..domain.rfm import RfmModel, describe
 from ..domain.rules import CLASS_CODES, RELATIONSHIP_CODES, TIER_CODES
 from ..domain.windows import months_before
-from ..evidence import explain, money
+from ..evidence import explain, explain_customer, money
 from ..models import Run, RunStatus
 from ..templatetags.classification_tags import colour_hex, label
 
@@ -230,7 +230,7 @@ def approvals(request):
         return redirect(request, reverse("classification:approvals"))
     page = paginate(request, selectors.approval_queue(user=user))
     rows = [{"change": c, "from": label("value_class", c.from_value), "to": c.to_value,
-             "summary": (explain(c.customer.classification or {}).get("value_class") or {}).get("summary", "")}
+             "summary": (explain_customer(c.customer).get("value_class") or {}).get("summary", "")}
             for c in page.object_list]
     return render(request, "classification/approvals.html", {"page": page, "rows": rows,
                                                              "query_keep": query_without(request, "page")})

@@ -35,7 +35,8 @@ class CustomerViewSet(ResourceViewSet):
     def select(self, params):
         filters = {k: (int(v) if k in INT_FILTERS else v) for k, v in params.items() if k not in ("search", "ordering")}
         qs = selectors.customer_list(user=self.request.user, filters=filters, search=params.get("search", ""))
-        qs = selectors.with_tag_names(qs.select_related(None))  # the owner is output by id: no joined rows
+        # the owner is output by id (no joined user rows); the classification evidence comes with each row
+        qs = selectors.with_tag_names(qs.select_related(None).select_related("classification_result"))
         if ordering := params.get("ordering"):
             qs = qs.order_by(ORDERINGS[ordering], "-id")
         return qs

@@ -15,6 +15,7 @@ from ._sql import ratio
 
 DISTRIBUTION_KEYS = ("industry", "province", "intent", "stage", "value_tier", "value_class", "relationship_type",
                      "source", "segment")
+STORED_ELSEWHERE = {"segment": "classification_result__segment"}  # the RFM segment: classification.Result
 FUNNEL = ("potential", "intent", "closed")  # the way forward; "lost" leaves it from any stage
 STAGES = (*FUNNEL, "lost")
 
@@ -33,8 +34,10 @@ def distribution(*, user: User, by: str, filters: ReportFilters | None = None) -
     """[{key, count}] of the user's visible customers grouped by one field, largest first; '' = not set."""
     if by not in DISTRIBUTION_KEYS:
         raise ValueError(by)
-    rows = cohort(user, filters or ReportFilters()).values(by).annotate(count=Count("*")).order_by("-count", by)
-    return [{"key": "" if r[by] is None else str(r[by]), "count": r["count"]} for r in rows]
+    field = STORED_ELSEWHERE.get(by, by)
+    rows = (cohort(user, filters or ReportFilters()).values(field).annotate(count=Count("*"))
+            .order_by("-count", field))
+    return [{"key": "" if r[field] is None else str(r[field]), "count": r["count"]} for r in rows]
 
 
 def stage_counts(*, user: User) -> list[dict]:

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from huike.automation.models import Reminder
-from huike.classification.models import Change, Run, Strategy
+from huike.classification.models import Change, Result, Run, Strategy
 from huike.classification.services import (
     change_decide, classify_customer, run_create, run_execute, thresholds_save, what_if,
 )
@@ -61,10 +61,10 @@ def test_a_run_classifies_every_customer_with_its_evidence(org, book):
         "prospect": "normal"}
     # six customers: the top 20 % (rank < 1.2 → 2 with the rank rule) are high, the prospect has no amount
     assert got["prospect"].value_tier == "low"
-    assert got["churn"].classification["features"]["amt_recent"] == 5_000_000
-    assert got["churn"].classification["features"]["amt_before_recent"] == 10_000_000
-    assert got["strategic"].classification["run"] == r.pk
-    assert got["strategic"].rfm_m == 5 and got["prospect"].rfm_r is None
+    assert got["churn"].classification_result.evidence["features"]["amt_recent"] == 5_000_000
+    assert got["churn"].classification_result.evidence["features"]["amt_before_recent"] == 10_000_000
+    assert got["strategic"].classification_result.evidence["run"] == r.pk
+    assert got["strategic"].classification_result.rfm_m == 5 and got["prospect"].classification_result.rfm_r is None
     assert r.status == "done"
     assert r.counts["customers"] == 6
     assert r.counts["relationship_type"]["unclassified"] == 1
@@ -120,7 +120,7 @@ def test_a_relationship_change_creates_the_strategy_tasks_for_the_owner(org, boo
     assert sorted(t.title for t in tasks) == sorted(expected)
     assert {t.user_id for t in tasks} == {org.ra1.pk}
     # running again for the same date adds no task twice
-    Customer.objects.filter(pk=stable.pk).update(classification_hash=0)
+    Result.objects.filter(customer=stable).update(hash=0)
     run(org.ma, AS_OF)
     assert Reminder.objects.filter(customer=stable, source="strategy").count() == len(expected)
 

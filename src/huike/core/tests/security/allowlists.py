@@ -35,8 +35,15 @@ COMPOSED_SQL = {
         "columns are code constants; `where` is one of two fixed fragments using the %(cid)s parameter",
     ("src/huike/classification/features_sql.py", "load"):
         "day-number expressions over fixed column names; filters are fixed fragments with %(name)s parameters",
-    ("src/huike/classification/writer.py", "customers"): _IDENTIFIERS + " (UPDATE_COLUMNS)",
-    ("src/huike/classification/writer.py", "finish"): _IDENTIFIERS + " (UPDATE_COLUMNS)",
+    ("src/huike/classification/writer.py", "customers"): _IDENTIFIERS + " (STAGE_COLUMNS, the STAGE table)",
+    ("src/huike/classification/writer.py", "finish"):
+        _IDENTIFIERS + " (CODE_COLUMNS, RESULT_COLUMNS, the STAGE table, Result's table)",
+    ("src/huike/reports/facts.py", "not_paused"): "trigger condition from the PAUSE_SETTING / PAUSE_TABLE constants",
+    ("src/huike/reports/facts.py", "_paused"): "the PAUSE_TABLE constant; the setting's name is a %s parameter",
+    ("src/huike/reports/facts.py", "mirror_paused"):
+        "fixed column lists and table constants; `ids_sql` is the caller's constant SELECT of staged ids",
+    ("src/huike/reports/rollup.py", "bulk_delta_sql"):
+        "fixed metric expressions over table constants; `ids_sql` is the caller's constant SELECT of ids",
     ("src/huike/classification/writer.py", "_insert_history"): _IDENTIFIERS + " (HISTORY_COLUMNS)",
     ("src/huike/core/api_testing.py", "db_fingerprint"): "test helper: quote_name of each model's table",
     ("src/huike/demo/bulk.py", "write"): _IDENTIFIERS + " (demo data loader, quote_name)",
@@ -56,10 +63,12 @@ COMPOSED_SQL = {
 
 BANDIT = {
     ("src/huike/backups/load.py", "B608", "DELETE FROM"): COMPOSED_SQL[("src/huike/backups/load.py", "wipe")],
-    ("src/huike/classification/writer.py", "B608", "UPDATE_COLUMNS"): _IDENTIFIERS,
-    ("src/huike/classification/writer.py", "B608", "classification_tmp"): _IDENTIFIERS,
+    ("src/huike/classification/writer.py", "B608", "STAGE"): _IDENTIFIERS,
+    ("src/huike/classification/writer.py", "B608", "RESULT_COLUMNS"): _IDENTIFIERS,
     ("src/huike/classification/writer.py", "B608", "HISTORY_COLUMNS"): _IDENTIFIERS,
     ("src/huike/classification/writer.py", "B608", "BATCH"): _IDENTIFIERS,
+    ("src/huike/reports/facts.py", "B608", "PAUSE_TABLE"): COMPOSED_SQL[("src/huike/reports/facts.py", "_paused")],
+    ("src/huike/reports/facts.py", "B608", "ids_sql"): COMPOSED_SQL[("src/huike/reports/facts.py", "mirror_paused")],
     ("src/huike/core/api_testing.py", "B608", "quote_name"): "test helper: quote_name of each model's table",
     ("src/huike/customers/web/rows.py", "B703", "mark_safe"):
         "the list rows are built in Python for speed; every database value goes through escape() first "
