@@ -151,9 +151,10 @@ def load(as_of: dt.date, t: Thresholds, customer_id: int | None = None) -> Snaps
         f"WHERE end_date <= %(as_of)s {where}) latest WHERE rn <= %(k)s GROUP BY customer_id")
     for chunk in _rows(streak_sql, params):
         pos = _positions(id_arr, chunk)
-        for p, (_cid, count, first_other) in zip(pos, chunk):
-            if p >= 0:
-                cols["nonrenewed_streak"][p] = (first_other - 1) if first_other else count
+        ok = pos >= 0
+        count = np.fromiter((r[1] for r in chunk), dtype=np.int64, count=len(chunk))
+        first_other = np.fromiter((r[2] or 0 for r in chunk), dtype=np.int64, count=len(chunk))
+        cols["nonrenewed_streak"][pos[ok]] = np.where(first_other > 0, first_other - 1, count)[ok]
 
     first_contract = np.zeros(n, dtype=np.int64)
     contract_sql = (f"SELECT customer_id, {_day_number('MIN(start_date)')} FROM transactions_contract "

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -55,7 +56,10 @@ class ChangeStatus(models.TextChoices):
 class Change(models.Model):
     """A change of one classification of one customer (R-5.6), with the evidence that made it."""
 
-    customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="classification_changes")
+    # A first run writes three rows per customer (millions): only the indexes the readers need, and partial ones
+    # for the few pending or decided rows. The (customer, -as_of) index serves the customer foreign key too.
+    customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="classification_changes",
+                                 db_index=False)
     dimension = models.CharField(max_length=20)  # value_tier | value_class | relationship_type
     from_value = models.CharField(max_length=20, blank=True)
     to_value = models.CharField(max_length=20)
@@ -64,7 +68,7 @@ class Change(models.Model):
     evidence = models.JSONField(default=dict)
     status = models.CharField(max_length=10, choices=ChangeStatus.choices, default=ChangeStatus.APPLIED)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+                                   related_name="+", db_index=False)
     decided_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -72,8 +76,9 @@ class Change(models.Model):
         ordering = ["-as_of", "-id"]
         indexes = [
             models.Index(fields=["dimension", "as_of"]),
-            models.Index(fields=["status", "dimension"]),
             models.Index(fields=["customer", "-as_of"]),
+            models.Index(fields=["created_at", "id"], condition=Q(status="pending"), name="classification_pending"),
+            models.Index(fields=["decided_by"], condition=Q(decided_by__isnull=False), name="classification_decided_by"),
         ]
 
 

@@ -56,3 +56,27 @@ def test_order_features_equal_the_window_definitions_on_every_boundary(org, t):
         got = {name: int(snap.features.columns[name][row]) for name in expected([], t)}
         assert got == expected(placed[cid], t), cid
     assert int(snap.features.columns["orders_ever"][list(snap.features.ids).index(none.pk)]) == 0
+
+
+def test_the_non_renewed_streak_counts_the_latest_ended_contracts_in_a_row(org):
+    from huike.testing.factories import make_contract
+
+    def contracts(c, statuses):  # oldest first, each ended before as-of; one still running is not counted
+        for i, status in enumerate(statuses):
+            end = dt.date(2024, 1, 1) + dt.timedelta(days=200 * i)
+            make_contract(c, org.ra1, start_date=end - dt.timedelta(days=365), end_date=end, renewal_status=status)
+        make_contract(c, org.ra1, start_date=AS_OF, end_date=AS_OF + dt.timedelta(days=365),
+                      renewal_status="not_renewed")
+    # given customers whose ended contracts, newest last, were renewed or not
+    cases = {"two_in_a_row": ["renewed", "not_renewed", "not_renewed"], "one": ["not_renewed", "renewed",
+                                                                               "not_renewed"],
+             "renewed_last": ["not_renewed", "not_renewed", "renewed"], "single": ["not_renewed"], "none": []}
+    customers = {name: make_customer(org.ra1) for name in cases}
+    for name, statuses in cases.items():
+        contracts(customers[name], statuses)
+    # when the features are loaded (k = 2 latest contracts)
+    snap = features_sql.load(AS_OF, Thresholds())
+    ids = snap.features.ids.tolist()
+    got = {name: int(snap.features.columns["nonrenewed_streak"][ids.index(c.pk)]) for name, c in customers.items()}
+    # then the streak stops at the first renewed contract and looks at two at most
+    assert got == {"two_in_a_row": 2, "one": 1, "renewed_last": 0, "single": 1, "none": 0}
