@@ -81,11 +81,14 @@ def similar_customers(name: str, *, exclude_id: int | None = None, limit: int = 
 
 
 def derive_search_fields(customer: Customer) -> None:
-    national = display_phone(customer.phone).replace(" ", "").replace("-", "")
-    customer.search_text = search_text(
-        customer.code, customer.name, customer.contact_name, customer.phone, national, customer.email,
-    )
-    customer.name_key = normalize_company_name(customer.name)
+    customer.search_text, customer.name_key = search_fields(
+        customer.code, customer.name, customer.contact_name, customer.phone, customer.email)
+
+
+def search_fields(code: str, name: str, contact_name: str, phone: str, email: str) -> tuple[str, str]:
+    """(search_text, name_key) of a customer with these values."""
+    national = display_phone(phone).replace(" ", "").replace("-", "")
+    return search_text(code, name, contact_name, phone, national, email), normalize_company_name(name)
 
 
 def _set_tags(customer: Customer, names: list[str]) -> None:

@@ -9,6 +9,7 @@ reports read one narrow table and never join the wide customer rows.
 from __future__ import annotations
 
 from ._sql import run as _run
+from ._sql import ensure_pause_table, running
 
 STAGES = ("potential", "intent", "closed", "lost")
 T = "reports_customerfact"
@@ -26,9 +27,11 @@ def _days(vendor: str, later: str, earlier: str) -> str:
     return f"(julianday({later}) - julianday({earlier}))"
 
 
-def recompute_sql(vendor: str, customer: str | None) -> str:
-    """INSERT … SELECT of the facts of `customer` (an SQL expression), or of every customer when None."""
-    only = (lambda col: f" WHERE {col} = {customer}") if customer else (lambda col: "")
+def recompute_sql(vendor: str, customer: str | None, among: str | None = None) -> str:
+    """INSERT … SELECT of the facts of `customer` (an SQL expression), of the customers `id {among}`
+    (e.g. "IN (1, 2)"), or of every customer when both are None."""
+    condition = f"= {customer}" if customer else among
+    only = (lambda col: f" WHERE {col} {condition}") if condition else (lambda col: "")
     rank = "CASE w.to_stage WHEN 'intent' THEN 1 WHEN 'closed' THEN 2 ELSE 0 END"
     per_stage = ", ".join(
         f"SUM(CASE WHEN w.from_stage = '{s}' THEN w.days END) AS {s}_days, "
@@ -44,9 +47,14 @@ def recompute_sql(vendor: str, customer: str | None) -> str:
     values = ", ".join(["c.id", "COALESCE(s.reached, 0)",
                         *[f"s.{s}_days, COALESCE(s.{s}_stays, 0)" for s in STAGES], "ff.first_at",
                         *[f"c.{col}" for col in MIRRORED]])
-    where = f" WHERE c.id = {customer}" if customer else " WHERE 1 = 1"
+    where = f" WHERE c.id {condition}" if condition else " WHERE 1 = 1"
     return (f"INSERT INTO {T} ({', '.join(COLUMNS)}) SELECT {values} FROM customers_customer c "
             f"LEFT JOIN ({stays}) s ON s.customer_id = c.id LEFT JOIN ({first}) ff ON ff.customer_id = c.id{where}")
+
+
+def insert_sql(vendor: str, among: str) -> str:
+    """The facts rows of new customers (none of them has one yet: a duplicate is an error), paused.catch_up."""
+    return recompute_sql(vendor, None, among)
 
 
 def upsert_sql(vendor: str, customer: str) -> str:
@@ -87,13 +95,14 @@ BEGIN
   RETURN NULL;
 END $$ LANGUAGE plpgsql""",
         "CREATE TRIGGER reports_stagechange_fact AFTER INSERT OR DELETE OR UPDATE OF customer_id, from_stage, "
-        "to_stage, at ON customers_stagechange FOR EACH ROW EXECUTE FUNCTION reports_customer_fact()",
+        f"to_stage, at ON customers_stagechange FOR EACH ROW WHEN {running('postgresql')} "
+        "EXECUTE FUNCTION reports_customer_fact()",
         "CREATE TRIGGER reports_followup_fact AFTER INSERT OR DELETE OR UPDATE OF customer_id, occurred_at "
         "ON followups_followup FOR EACH ROW EXECUTE FUNCTION reports_customer_fact()",
         "CREATE TRIGGER reports_customer_fact_gone AFTER DELETE ON customers_customer "
         "FOR EACH ROW EXECUTE FUNCTION reports_customer_fact()",
         "CREATE TRIGGER reports_customer_fact_new AFTER INSERT ON customers_customer "
-        "FOR EACH ROW EXECUTE FUNCTION reports_customer_fact()",
+        f"FOR EACH ROW WHEN {running('postgresql')} EXECUTE FUNCTION reports_customer_fact()",
         f"CREATE TRIGGER reports_customer_fact_upd AFTER UPDATE OF {', '.join(MIRRORED)} ON customers_customer "
         f"FOR EACH ROW WHEN ({_changed(MIRRORED)}) EXECUTE FUNCTION reports_customer_fact()",
     ]
@@ -111,7 +120,8 @@ def _sqlite() -> list[str]:
     for table, name, cols in (("customers_stagechange", "stagechange", "customer_id, from_stage, to_stage, at"),
                               ("followups_followup", "followup", "customer_id, occurred_at")):
         out += [
-            f"CREATE TRIGGER reports_{name}_fact_ins AFTER INSERT ON {table} BEGIN "
+            f"CREATE TRIGGER reports_{name}_fact_ins AFTER INSERT ON {table}"
+            f"{' WHEN ' + running('sqlite') if name == 'stagechange' else ''} BEGIN "
             f"{upsert_sql('sqlite', 'NEW.customer_id')} END",
             f"CREATE TRIGGER reports_{name}_fact_del AFTER DELETE ON {table} BEGIN "
             f"{upsert_sql('sqlite', 'OLD.customer_id')} END",
@@ -122,7 +132,7 @@ def _sqlite() -> list[str]:
                f"DELETE FROM {T} WHERE customer_id = OLD.id; END")
     cols = ", ".join(MIRRORED)
     out += [
-        f"CREATE TRIGGER reports_customer_fact_new AFTER INSERT ON customers_customer BEGIN "
+        f"CREATE TRIGGER reports_customer_fact_new AFTER INSERT ON customers_customer WHEN {running('sqlite')} BEGIN "
         f"{upsert_sql('sqlite', 'NEW.id')} END",
         f"CREATE TRIGGER reports_customer_fact_moved AFTER UPDATE OF {RECOMPUTE_ON} ON customers_customer "
         f"WHEN {_sqlite_changed([RECOMPUTE_ON])} BEGIN {upsert_sql('sqlite', 'NEW.id')} END",
@@ -143,6 +153,7 @@ SQLITE_DROP = [f"DROP TRIGGER IF EXISTS reports_{n}_fact_{op}" for n in ("stagec
 
 
 def create_triggers(connection) -> None:
+    ensure_pause_table(connection)
     _run(connection, _postgres() if connection.vendor == "postgresql" else _sqlite())
 
 

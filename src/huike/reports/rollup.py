@@ -13,6 +13,7 @@ from django.db import connection
 
 from ._days import utc_midnight
 from ._sql import run as _run
+from ._sql import ensure_pause_table, running
 
 T = "reports_ownerdayfacts"
 F = "reports_customerfact"
@@ -73,13 +74,14 @@ BEGIN
   RETURN NULL;
 END $$ LANGUAGE plpgsql""",
         f"CREATE TRIGGER reports_fact_day AFTER INSERT OR UPDATE OR DELETE ON {F} "
-        "FOR EACH ROW EXECUTE FUNCTION reports_fact_day()",
+        f"FOR EACH ROW WHEN {running('postgresql')} EXECUTE FUNCTION reports_fact_day()",
     ]
 
 
 def _sqlite() -> list[str]:
     return [
-        f"CREATE TRIGGER reports_fact_day_ins AFTER INSERT ON {F} BEGIN {_delta('sqlite', 'NEW', '')} END",
+        f"CREATE TRIGGER reports_fact_day_ins AFTER INSERT ON {F} WHEN {running('sqlite')} "
+        f"BEGIN {_delta('sqlite', 'NEW', '')} END",
         f"CREATE TRIGGER reports_fact_day_del AFTER DELETE ON {F} BEGIN {_delta('sqlite', 'OLD', '-')} END",
         f"CREATE TRIGGER reports_fact_day_upd AFTER UPDATE ON {F} BEGIN "
         f"{_delta('sqlite', 'OLD', '-')} {_delta('sqlite', 'NEW', '')} END",
@@ -95,11 +97,23 @@ def _drops(vendor: str) -> list[str]:
 
 def create_triggers(conn) -> None:
     """Idempotent: facts.rebuild recreates them too."""
+    ensure_pause_table(conn)
     _run(conn, [*_drops(conn.vendor), *(_postgres() if conn.vendor == "postgresql" else _sqlite())])
 
 
 def drop_triggers(conn) -> None:
     _run(conn, _drops(conn.vendor))
+
+
+def catch_up_sql(vendor: str, among: str) -> str:
+    """The insert trigger's deltas for the new facts rows of the customers `customer_id {among}`, summed per
+    owner and day (paused.catch_up)."""
+    m = metric_sql(vendor, "f")
+    updates = ", ".join(f"{c} = {T}.{c} + excluded.{c}" for c in m)
+    return (f"INSERT INTO {T} (owner_id, day, {', '.join(m)}) SELECT f.owner_id, {_day(vendor, 'f')}, "
+            f"{', '.join(f'SUM({e})' for e in m.values())} FROM {F} f WHERE f.customer_id {among} "
+            f"AND {COUNTED.format(r='f')} GROUP BY f.owner_id, {_day(vendor, 'f')} "
+            f"ON CONFLICT (owner_id, day) DO UPDATE SET {updates}")
 
 
 def rebuild(conn) -> None:

@@ -1,0 +1,70 @@
+"""Inserting many new customers at once: the kept tables' insert triggers paused, then caught up set-based.
+
+Row triggers keep the search index (SQLite), the per-owner stage and due counts, the customer facts and
+their per-day rollup for every write. For a batch of new customers (the import) they cost more than the
+insert itself, so inside `paused()` those insert triggers do nothing, and `catch_up(ids)` then brings every
+kept table to exactly what the triggers would have made, with one grouped statement per table, in the same
+transaction. Only INSERTs of new customers and of their stage changes may run while paused, and
+`catch_up` must follow them before the pause ends.
+
+The flag is transaction-local: a PostgreSQL setting set with is_local (the triggers' WHEN reads it), or a
+row in reports_triggerpause on SQLite (one writer at a time; no other transaction can see the row, and it
+is deleted before the pause ends). It is set inside a savepoint, so an error undoes it with the inserts.
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from django.db import transaction
+
+from . import due, facts, rollup, stages
+from ._sql import PAUSE_TABLE, SETTING, ensure_pause_table, running
+
+
+FTS_TRIGGER_DROP = "DROP TRIGGER IF EXISTS customer_search_ai"
+
+
+def fts_trigger(when: bool = True) -> str:
+    """SQLite's search-index insert trigger (customers migration 0004), pausable."""
+    condition = f" WHEN {running('sqlite')}" if when else ""
+    return (f"CREATE TRIGGER customer_search_ai AFTER INSERT ON customers_customer{condition} BEGIN "
+            "INSERT INTO customer_search(rowid, search_text) VALUES (new.id, new.search_text); END")
+
+
+def _set(connection, on: bool) -> None:
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute("SELECT set_config(%s, %s, true)", [SETTING, "on" if on else "off"])
+        elif on:
+            cur.execute(f"INSERT INTO {PAUSE_TABLE} (paused) VALUES (1)")
+        else:
+            cur.execute(f"DELETE FROM {PAUSE_TABLE}")
+
+
+@contextmanager
+def paused(connection):
+    """Insert triggers off for this transaction only, inside a savepoint (an error undoes the pause too)."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("paused() needs a transaction: the kept tables must be caught up before it commits")
+    with transaction.atomic(using=connection.alias):
+        _set(connection, True)
+        yield
+        _set(connection, False)
+
+
+def catch_up(connection, ids: list[int]) -> None:
+    """What the paused insert triggers would have written for these new customers (and their stage
+    changes): the search index row, +1 per owner and stage, +1 per owner and due day, the facts row, and
+    the facts' per-day sums. Run while still paused (the facts insert would fire the rollup trigger)."""
+    if not ids:
+        return
+    among = f"IN ({', '.join(str(int(i)) for i in ids)})"
+    vendor = connection.vendor
+    statements = [stages.catch_up_sql(among), due.catch_up_sql(vendor, among),
+                  facts.insert_sql(vendor, among), rollup.catch_up_sql(vendor, among)]
+    if vendor == "sqlite":
+        statements.insert(0, "INSERT INTO customer_search(rowid, search_text) SELECT id, search_text "
+                             f"FROM customers_customer WHERE id {among}")
+    with connection.cursor() as cur:
+        for sql in statements:
+            cur.execute(sql)
