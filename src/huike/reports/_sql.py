@@ -18,7 +18,7 @@ def ensure_pause_table(connection) -> None:
     the triggers from today's definitions too)."""
     if connection.vendor == "sqlite":
         with connection.cursor() as cur:
-            cur.execute(f"CREATE TABLE IF NOT EXISTS {PAUSE_TABLE} (paused integer NOT NULL)")
+            cur.execute("CREATE TABLE IF NOT EXISTS reports_triggerpause (paused integer NOT NULL)")  # PAUSE_TABLE
 
 
 def run(connection, statements) -> None:

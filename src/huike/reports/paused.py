@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from django.db import transaction
 
 from . import due, facts, rollup, stages
-from ._sql import PAUSE_TABLE, SETTING, ensure_pause_table, running
+from ._sql import SETTING, ensure_pause_table, running
 
 
 FTS_TRIGGER_DROP = "DROP TRIGGER IF EXISTS customer_search_ai"
@@ -36,9 +36,9 @@ def _set(connection, on: bool) -> None:
         if connection.vendor == "postgresql":
             cur.execute("SELECT set_config(%s, %s, true)", [SETTING, "on" if on else "off"])
         elif on:
-            cur.execute(f"INSERT INTO {PAUSE_TABLE} (paused) VALUES (1)")
+            cur.execute("INSERT INTO reports_triggerpause (paused) VALUES (1)")  # PAUSE_TABLE
         else:
-            cur.execute(f"DELETE FROM {PAUSE_TABLE}")
+            cur.execute("DELETE FROM reports_triggerpause")
 
 
 @contextmanager

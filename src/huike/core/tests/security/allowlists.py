@@ -49,6 +49,13 @@ COMPOSED_SQL = {
     ("src/huike/reports/facts.py", "rebuild"): "DELETE FROM the facts table constant",
     ("src/huike/reports/selectors/activity.py", "followup_efficiency"):
         "wraps the ORM's own SQL (sql_with_params) and passes its params through; scope stays the ORM's",
+    ("src/huike/reports/_sql.py", "running"): "a trigger WHEN condition from the setting/table constants",
+    ("src/huike/reports/paused.py", "fts_trigger"): "CREATE TRIGGER text from constants and running()",
+    ("src/huike/reports/paused.py", "catch_up"):
+        "fixed statements over table constants; `among` is an IN list of int() of the new customers' ids",
+    ("src/huike/reports/rollup.py", "catch_up_sql"):
+        "fixed metric expressions over the rollup/facts table constants; `among` is catch_up's IN list of ints",
+    ("src/huike/reports/stages.py", "catch_up_sql"): "constants; `among` is catch_up's IN list of ints",
     ("src/huike/reports/summary.py", "<module>"): "trigger SQL built once at import from constants",
     ("src/huike/reports/summary.py", "_order_delta"): "trigger SQL from constants ('NEW'/'OLD', '+'/'-')",
     ("src/huike/reports/summary.py", "_customer_delta"): "trigger SQL from constants ('NEW'/'OLD', '+'/'-')",
@@ -60,6 +67,7 @@ BANDIT = {
     ("src/huike/classification/writer.py", "B608", "classification_tmp"): _IDENTIFIERS,
     ("src/huike/classification/writer.py", "B608", "HISTORY_COLUMNS"): _IDENTIFIERS,
     ("src/huike/classification/writer.py", "B608", "BATCH"): _IDENTIFIERS,
+    ("src/huike/imports/bulk.py", "B608", "INSERT INTO {head}"): COMPOSED_SQL[("src/huike/imports/bulk.py", "insert_rows")],
     ("src/huike/core/api_testing.py", "B608", "quote_name"): "test helper: quote_name of each model's table",
     ("src/huike/customers/web/rows.py", "B703", "mark_safe"):
         "the list rows are built in Python for speed; every database value goes through escape() first "
