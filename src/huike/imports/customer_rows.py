@@ -130,9 +130,17 @@ def _existing(valid: list[dict]) -> tuple[dict[tuple[str, str], int], set[int]]:
     return found, set(found.values())
 
 
-def process(ctx, rows: list[tuple[int, list]]) -> Outcome:
-    out = Outcome()
-    valid = []
+@dataclass
+class Prepared:
+    """A batch checked without the database: the rows with errors, and the valid rows."""
+    errors: list[tuple[int, str, str]]
+    valid: list[dict]
+
+
+def prepare(ctx, rows: list[tuple[int, list]]) -> Prepared:
+    """Conversion, owner, validation and the derived search columns of each row. Reads nothing from the
+    database (the run prepares the next batch on another thread while this one is written)."""
+    errors, valid = [], []
     for number, cells in rows:
         data, problems = convert(ctx, cells)
         code = data.pop("code", "").strip().upper()
@@ -144,9 +152,22 @@ def process(ctx, rows: list[tuple[int, list]]) -> Outcome:
         except FieldErrors as e:
             problems += [(f, m) for f, ms in e.errors.items() for m in ms]
         if problems:
-            out.errors += [(number, f, m) for f, m in problems]
+            errors += [(number, f, m) for f, m in problems]
             continue
-        valid.append({"row": number, "data": data, "cleaned": cleaned, "owner": owner, "code": code})
+        search = customer_services.search_fields_but_code(*(cleaned.get(f, "") for f in _SEARCHED))
+        valid.append({"row": number, "data": data, "cleaned": cleaned, "owner": owner, "code": code,
+                      "search": search})
+    return Prepared(errors, valid)
+
+
+_SEARCHED = ("name", "contact_name", "phone", "email")
+
+
+def process(ctx, rows: list[tuple[int, list]], prepared: Prepared | None = None) -> Outcome:
+    """Duplicates, creates and updates of a batch (prepared by `prepare`, here unless given)."""
+    prepared = prepared or prepare(ctx, rows)
+    out = Outcome(errors=list(prepared.errors))
+    valid = prepared.valid
     found, ids = _existing(valid)
     visible = set(policies.scoped(ctx.actor, Customer.objects.filter(pk__in=ids)).values_list("pk", flat=True))
     creates, updates, seen = [], [], {}
@@ -221,10 +242,10 @@ def _create(ctx, rows: list[dict]) -> None:
         contact = cleaned.get("first_contact_at")
         if contact:
             record[index["registered_late"]] = (now - contact).total_seconds() > window
-        value_of = lambda name: cleaned.get(name, cols.defaults[index[name]])  # noqa: E731
-        record[index["search_text"]], record[index["name_key"]] = customer_services.search_fields(
-            code, value_of("name"), value_of("contact_name"), value_of("phone"), value_of("email"))
-        stage, intent = value_of("stage"), value_of("intent")
+        rest, record[index["name_key"]] = v["search"]
+        record[index["search_text"]] = customer_services.with_code(code, rest)
+        stage = cleaned.get("stage", cols.defaults[index["stage"]])
+        intent = cleaned.get("intent", cols.defaults[index["intent"]])
         key = (contact or now, stage, intent)
         if key not in dues:  # refresh_cadence of a new customer: no follow-up yet, nothing planned, no class
             due_at, reason = due_fields(last=key[0], stage=stage, intent=intent, value_class=None,
