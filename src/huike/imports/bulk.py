@@ -53,11 +53,14 @@ def insert_rows(table: str, columns: list[str], rows: list[list]) -> None:
                     copy.write_row(row)
             return
         one = f"({', '.join(['%s'] * len(columns))})"
-        per = max(1, min(500, _max_params() // len(columns)))
-        for start in range(0, len(rows), per):
-            part = rows[start:start + per]  # all but the last of one length: one prepared statement
-            values = ", ".join([one] * len(part))
-            cursor.execute(f"INSERT INTO {head} VALUES {values}", list(chain.from_iterable(part)))
+        per = max(1, min(100, _max_params() // len(columns)))
+        full = len(rows) - len(rows) % per
+        if full:  # one statement text for every full group (prepared once, kept in the driver's cache)
+            values = ", ".join([one] * per)
+            for start in range(0, full, per):
+                cursor.execute(f"INSERT INTO {head} VALUES {values}", list(chain.from_iterable(rows[start:start + per])))
+        if full < len(rows):
+            cursor.executemany(f"INSERT INTO {head} VALUES {one}", rows[full:])
 
 
 def _max_params() -> int:

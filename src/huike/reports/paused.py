@@ -13,6 +13,7 @@ is deleted before the pause ends). It is set inside a savepoint, so an error und
 """
 from __future__ import annotations
 
+import json
 from contextlib import contextmanager
 
 from django.db import transaction
@@ -58,8 +59,13 @@ def catch_up(connection, ids: list[int]) -> None:
     the facts' per-day sums. Run while still paused (the facts insert would fire the rollup trigger)."""
     if not ids:
         return
-    among = f"IN ({', '.join(str(int(i)) for i in ids)})"
+    # the ids are one parameter (the statements stay the same text, prepared once: a driver's statement
+    # cache holding one text per batch would grow to a large size)
     vendor = connection.vendor
+    if vendor == "postgresql":
+        among, ids_param = "= ANY(%s)", [int(i) for i in ids]
+    else:
+        among, ids_param = "IN (SELECT value FROM json_each(%s))", json.dumps([int(i) for i in ids])
     statements = [stages.catch_up_sql(among), due.catch_up_sql(vendor, among),
                   facts.insert_sql(vendor, among), rollup.catch_up_sql(vendor, among)]
     if vendor == "sqlite":
@@ -67,4 +73,4 @@ def catch_up(connection, ids: list[int]) -> None:
                              f"FROM customers_customer WHERE id {among}")
     with connection.cursor() as cur:
         for sql in statements:
-            cur.execute(sql)
+            cur.execute(sql, [ids_param] * sql.count(among))

@@ -52,10 +52,10 @@ COMPOSED_SQL = {
     ("src/huike/reports/_sql.py", "running"): "a trigger WHEN condition from the setting/table constants",
     ("src/huike/reports/paused.py", "fts_trigger"): "CREATE TRIGGER text from constants and running()",
     ("src/huike/reports/paused.py", "catch_up"):
-        "fixed statements over table constants; `among` is an IN list of int() of the new customers' ids",
+        "fixed statements over table constants; `among` is a fixed fragment whose %s takes the ids (one parameter)",
     ("src/huike/reports/rollup.py", "catch_up_sql"):
-        "fixed metric expressions over the rollup/facts table constants; `among` is catch_up's IN list of ints",
-    ("src/huike/reports/stages.py", "catch_up_sql"): "constants; `among` is catch_up's IN list of ints",
+        "fixed metric expressions over the rollup/facts table constants; `among` is catch_up's fixed fragment",
+    ("src/huike/reports/stages.py", "catch_up_sql"): "constants; `among` is catch_up's fixed fragment (its %s takes the ids)",
     ("src/huike/reports/summary.py", "<module>"): "trigger SQL built once at import from constants",
     ("src/huike/reports/summary.py", "_order_delta"): "trigger SQL from constants ('NEW'/'OLD', '+'/'-')",
     ("src/huike/reports/summary.py", "_customer_delta"): "trigger SQL from constants ('NEW'/'OLD', '+'/'-')",
