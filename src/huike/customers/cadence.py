@@ -30,6 +30,14 @@ def due_reason_key(due) -> str:
 _LOOK_UP = object()
 
 
+def due_fields(*, last: dt.datetime, stage: str, intent: str | None, value_class: str | None,
+               rules: list[CadenceRule], planned: dt.datetime | None) -> tuple[dt.datetime | None, str]:
+    """(next_followup_at, next_followup_reason) from the last contact; a pure function of its arguments."""
+    due = next_due(last_contact=last, stage=stage, intent=intent, value_class=value_class, rules=rules,
+                   planned=planned, tz=ZoneInfo(settings.TIME_ZONE))
+    return (due.at if due else None), due_reason_key(due)
+
+
 def refresh_cadence(customer: Customer, *, save: bool = True, now: dt.datetime | None = None,
                     planned=_LOOK_UP, rules: list[CadenceRule] | None = None) -> None:
     """Recompute next_followup_at from the last contact (or registration) and the planned time.
@@ -42,12 +50,9 @@ def refresh_cadence(customer: Customer, *, save: bool = True, now: dt.datetime |
         if customer.pk:
             planned = customer.followups.order_by("-occurred_at", "-id").values_list(
                 "next_followup_at", flat=True).first()
-    due = next_due(
-        last_contact=last, stage=customer.stage, intent=customer.intent, value_class=customer.value_class or None,
-        rules=rules if rules is not None else active_rules(), planned=planned, tz=ZoneInfo(settings.TIME_ZONE),
-    )
-    customer.next_followup_at = due.at if due else None
-    customer.next_followup_reason = due_reason_key(due)
+    customer.next_followup_at, customer.next_followup_reason = due_fields(
+        last=last, stage=customer.stage, intent=customer.intent, value_class=customer.value_class or None,
+        rules=rules if rules is not None else active_rules(), planned=planned)
     if save:
         customer.save(update_fields=["next_followup_at", "next_followup_reason"])
 

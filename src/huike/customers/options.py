@@ -11,16 +11,20 @@ from .models import Option
 
 _CACHE_KEY = "huike:options:v1"
 _pinned: ContextVar[dict | None] = ContextVar("huike_options_pinned", default=None)
+_pinned_active: ContextVar[dict | None] = ContextVar("huike_options_pinned_active", default=None)
 
 
 @contextmanager
 def pinned():
     """Read the lists once for the whole block: bulk work (an import validates thousands of rows) would
     otherwise pay a cache round trip per field per row."""
-    token = _pinned.set(_all())
+    data = _all()
+    token = _pinned.set(data)
+    active = _pinned_active.set({kind: _active(rows) for kind, rows in data.items()})
     try:
         yield
     finally:
+        _pinned_active.reset(active)
         _pinned.reset(token)
 
 
@@ -42,8 +46,15 @@ def invalidate() -> None:
     cache.delete(_CACHE_KEY)
 
 
-def active_keys(kind: str) -> set[str]:
-    return {key for key, _zh, _en, active in _all().get(kind, []) if active}
+def _active(rows) -> frozenset[str]:
+    return frozenset(key for key, _zh, _en, active in rows if active)
+
+
+def active_keys(kind: str) -> frozenset[str]:
+    pinned = _pinned_active.get()
+    if pinned is not None:
+        return pinned.get(kind, frozenset())
+    return _active(_all().get(kind, []))
 
 
 def choices(kind: str) -> list[tuple[str, str]]:

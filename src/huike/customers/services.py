@@ -81,11 +81,25 @@ def similar_customers(name: str, *, exclude_id: int | None = None, limit: int = 
 
 
 def derive_search_fields(customer: Customer) -> None:
-    national = display_phone(customer.phone).replace(" ", "").replace("-", "")
-    customer.search_text = search_text(
-        customer.code, customer.name, customer.contact_name, customer.phone, national, customer.email,
-    )
-    customer.name_key = normalize_company_name(customer.name)
+    customer.search_text, customer.name_key = search_fields(
+        customer.code, customer.name, customer.contact_name, customer.phone, customer.email)
+
+
+def search_fields(code: str, name: str, contact_name: str, phone: str, email: str) -> tuple[str, str]:
+    """(search_text, name_key) of a customer with these values."""
+    rest, name_key = search_fields_but_code(name, contact_name, phone, email)
+    return with_code(code, rest), name_key
+
+
+def search_fields_but_code(name: str, contact_name: str, phone: str, email: str) -> tuple[str, str]:
+    """search_fields before the code is known (an import numbers its customers when it writes them)."""
+    national = display_phone(phone).replace(" ", "").replace("-", "")
+    return search_text(name, contact_name, phone, national, email), normalize_company_name(name)
+
+
+def with_code(code: str, rest: str) -> str:
+    """search_text(code, *parts) from search_text(*parts): the haystack joins its non-empty parts."""
+    return " ".join(p for p in (search_text(code), rest) if p)
 
 
 def _set_tags(customer: Customer, names: list[str]) -> None:

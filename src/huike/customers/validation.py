@@ -4,6 +4,7 @@ Returns cleaned values or raises FieldErrors naming every bad field, in the user
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -37,6 +38,11 @@ def _phone_message(error: str) -> str:
              "(010-56781234) or an international number (+14155552671).")
 
 
+@lru_cache(maxsize=1)
+def _text_limits() -> dict[str, int | None]:
+    return {field: Customer._meta.get_field(field).max_length for field in TEXT_FIELDS}
+
+
 def clean_customer(data: dict[str, Any], instance: Customer | None = None) -> dict[str, Any]:
     """Validate and normalize `data` (partial when `instance` is given)."""
     errors: dict[str, list[str]] = {}
@@ -47,10 +53,11 @@ def clean_customer(data: dict[str, Any], instance: Customer | None = None) -> di
             return out[field]
         return getattr(instance, field) if instance is not None else None
 
+    limits = _text_limits()
     for field in TEXT_FIELDS:
         if field in out:
             out[field] = (out[field] or "").strip()
-            limit = Customer._meta.get_field(field).max_length
+            limit = limits[field]
             if limit and len(out[field]) > limit:
                 errors.setdefault(field, []).append(
                     _("At most %(limit)d characters (you entered %(count)d).") % {"limit": limit, "count": len(out[field])}

@@ -118,6 +118,11 @@ class CellError(ValueError):
 
 def text(value: Any) -> str:
     """A cell as text: numbers from spreadsheets lose their float tail (13812345678.0 → 13812345678)."""
+    if type(value) is str:  # most cells (every csv cell): the same as the last branch below
+        value = value.strip()
+        if value[:1] == "'" and value[1:2] in _FORMULA_START:
+            return value[1:]
+        return value
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():

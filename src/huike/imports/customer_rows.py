@@ -19,10 +19,11 @@ from huike.audit.services import audit_record
 from huike.core.errors import DomainError, DuplicateCustomer, FieldErrors, Forbidden
 from huike.core.models import Sequence
 from huike.customers import services as customer_services
-from huike.customers.cadence import refresh_cadence
+from huike.customers.cadence import due_fields
 from huike.customers.domain.names import customer_code
 from huike.customers.models import Customer, StageChange, Tag
 from huike.customers.validation import OPTION_FIELDS, clean_customer
+from huike.reports import paused
 
 from . import bulk
 from . import columns as col
@@ -46,27 +47,47 @@ class Outcome:
         return len({row for row, _f, _m in self.errors})
 
 
+def _plan(ctx) -> list[tuple[int, str, str | None]]:
+    """(column, field, kind of conversion) for the mapped columns; None: plain text."""
+    def kind(name: str) -> str | None:
+        if name in BOOL_FIELDS:
+            return "bool"
+        if name in DATE_FIELDS:
+            return "date"
+        if name in MOMENT_FIELDS:
+            return "moment"
+        if name == "tags":
+            return "tags"
+        return "enum" if name in ENUM_FIELDS else None
+    plan = ctx.__dict__.get("_plan")
+    if plan is None:  # once per run
+        plan = ctx.__dict__["_plan"] = [(index, name, kind(name)) for index, name in ctx.fields]
+    return plan
+
+
 def convert(ctx, cells: list) -> tuple[dict[str, Any], list[tuple[str, str]]]:
     """Cells → service input (keys for labels, dates, booleans, tag lists); conversion problems listed."""
     data: dict[str, Any] = {}
     problems: list[tuple[str, str]] = []
-    for index, name in ctx.fields:
+    text = col.text
+    for index, name, kind in _plan(ctx):
         value = cells[index]
+        if kind is None:  # plain text, most columns
+            data[name] = text(value)
+            continue
         try:
-            if name in BOOL_FIELDS:
-                if col.text(value):  # an empty cell leaves the flag as it is (off for a new customer)
+            if kind == "bool":
+                if text(value):  # an empty cell leaves the flag as it is (off for a new customer)
                     data[name] = col.boolean(name, value)
-            elif name in DATE_FIELDS:
+            elif kind == "date":
                 data[name] = col.date(name, value)
-            elif name in MOMENT_FIELDS:
+            elif kind == "moment":
                 data[name] = col.moment(name, value)
-            elif name == "tags":
+            elif kind == "tags":
                 data[name] = col.tags(value)
-            elif name in ENUM_FIELDS:
-                raw = col.text(value)
-                data[name] = ctx.enums[name].get(col.normalise_header(raw), raw) if raw else ""
             else:
-                data[name] = col.text(value)
+                raw = text(value)
+                data[name] = ctx.enums[name].get(col.normalise_header(raw), raw) if raw else ""
         except col.CellError as e:
             problems.append((e.field, e.message))
     for name in ("kind", "intent", "stage"):
@@ -109,9 +130,17 @@ def _existing(valid: list[dict]) -> tuple[dict[tuple[str, str], int], set[int]]:
     return found, set(found.values())
 
 
-def process(ctx, rows: list[tuple[int, list]]) -> Outcome:
-    out = Outcome()
-    valid = []
+@dataclass
+class Prepared:
+    """A batch checked without the database: the rows with errors, and the valid rows."""
+    errors: list[tuple[int, str, str]]
+    valid: list[dict]
+
+
+def prepare(ctx, rows: list[tuple[int, list]]) -> Prepared:
+    """Conversion, owner, validation and the derived search columns of each row. Reads nothing from the
+    database (the run prepares the next batch on another thread while this one is written)."""
+    errors, valid = [], []
     for number, cells in rows:
         data, problems = convert(ctx, cells)
         code = data.pop("code", "").strip().upper()
@@ -123,9 +152,22 @@ def process(ctx, rows: list[tuple[int, list]]) -> Outcome:
         except FieldErrors as e:
             problems += [(f, m) for f, ms in e.errors.items() for m in ms]
         if problems:
-            out.errors += [(number, f, m) for f, m in problems]
+            errors += [(number, f, m) for f, m in problems]
             continue
-        valid.append({"row": number, "data": data, "cleaned": cleaned, "owner": owner, "code": code})
+        search = customer_services.search_fields_but_code(*(cleaned.get(f, "") for f in _SEARCHED))
+        valid.append({"row": number, "data": data, "cleaned": cleaned, "owner": owner, "code": code,
+                      "search": search})
+    return Prepared(errors, valid)
+
+
+_SEARCHED = ("name", "contact_name", "phone", "email")
+
+
+def process(ctx, rows: list[tuple[int, list]], prepared: Prepared | None = None) -> Outcome:
+    """Duplicates, creates and updates of a batch (prepared by `prepare`, here unless given)."""
+    prepared = prepared or prepare(ctx, rows)
+    out = Outcome(errors=list(prepared.errors))
+    valid = prepared.valid
     found, ids = _existing(valid)
     visible = set(policies.scoped(ctx.actor, Customer.objects.filter(pk__in=ids)).values_list("pk", flat=True))
     creates, updates, seen = [], [], {}
@@ -158,46 +200,86 @@ def process(ctx, rows: list[tuple[int, list]]) -> Outcome:
     return out
 
 
+class _Columns:
+    """The customer table's insert columns, their values for a customer made with no input (the model's
+    defaults, adapted for the database once), and how a given field's value is adapted."""
+
+    def __init__(self):
+        fields = [f for f in Customer._meta.concrete_fields if not f.primary_key]
+        self.names = [f.column for f in fields]
+        self.index = {f.attname: i for i, f in enumerate(fields)}
+        self.adapt = {f.attname: a for f in fields if (a := bulk._adapter(f)) is not None}
+        blank = Customer()
+        self.defaults = [self.adapt[f.attname](getattr(blank, f.attname)) if f.attname in self.adapt
+                         else getattr(blank, f.attname) for f in fields]
+
+
 def _create(ctx, rows: list[dict]) -> None:
+    """The new customers as customer_create makes them (see the module doc), written as plain rows: the
+    derived columns are computed here once per row, the cadence once per distinct input in the batch."""
     if not rows:
         return
     now = timezone.now()
     first = Sequence.take("customer", len(rows))
-    customers = []
-    for i, v in enumerate(rows):
-        cleaned = {k: val for k, val in v["cleaned"].items() if k != "tags"}
-        c = Customer(**cleaned, owner=v["owner"] or ctx.actor, created_by=ctx.actor, stage_changed_at=now,
-                     created_at=now, updated_at=now)
-        c.code = customer_code(first + i)
-        if c.first_contact_at:
-            late = (now - c.first_contact_at).total_seconds() > customer_services.REGISTRATION_WINDOW_HOURS * 3600
-            c.registered_late = late
-        customer_services.derive_search_fields(c)
-        refresh_cadence(c, save=False, now=now, planned=None, rules=ctx.rules)
-        customers.append(c)
-    bulk.insert(Customer, customers)
-    ids = dict(Customer.objects.filter(code__in=[c.code for c in customers]).values_list("code", "pk"))
-    for c in customers:
-        c.pk = ids[c.code]
-    _add_tags(customers, [v["cleaned"].get("tags") or [] for v in rows])
+    cols = _Columns()
+    index, adapt = cols.index, cols.adapt
     at = connection.ops.adapt_datetimefield_value(now)
-    bulk.insert_rows(StageChange._meta.db_table, ["customer_id", "from_stage", "to_stage", "at", "by_id"],
-                     [[c.pk, "", c.stage, at, ctx.actor.pk] for c in customers])
+    window = customer_services.REGISTRATION_WINDOW_HOURS * 3600
+    fixed = {"created_by_id": ctx.actor.pk, "stage_changed_at": at, "created_at": at, "updated_at": at}
+    dues: dict[tuple, tuple] = {}
+    records, codes, stages_ = [], [], []
+    for i, v in enumerate(rows):
+        cleaned = v["cleaned"]
+        record = list(cols.defaults)
+        for name, value in cleaned.items():
+            if name != "tags":
+                record[index[name]] = adapt[name](value) if name in adapt else value
+        for name, value in fixed.items():
+            record[index[name]] = value
+        code = customer_code(first + i)
+        record[index["code"]] = code
+        record[index["owner_id"]] = (v["owner"] or ctx.actor).pk
+        contact = cleaned.get("first_contact_at")
+        if contact:
+            record[index["registered_late"]] = (now - contact).total_seconds() > window
+        rest, record[index["name_key"]] = v["search"]
+        record[index["search_text"]] = customer_services.with_code(code, rest)
+        stage = cleaned.get("stage", cols.defaults[index["stage"]])
+        intent = cleaned.get("intent", cols.defaults[index["intent"]])
+        key = (contact or now, stage, intent)
+        if key not in dues:  # refresh_cadence of a new customer: no follow-up yet, nothing planned, no class
+            due_at, reason = due_fields(last=key[0], stage=stage, intent=intent, value_class=None,
+                                        rules=ctx.rules, planned=None)
+            dues[key] = (adapt["next_followup_at"](due_at), reason)
+        record[index["next_followup_at"]], record[index["next_followup_reason"]] = dues[key]
+        records.append(record)
+        codes.append(code)
+        stages_.append(stage)
+    # The kept tables' insert triggers wait while the customers and their first stage move are written;
+    # catch_up then writes what they would have, set-based, in this transaction (reports/paused.py).
+    with paused.paused(connection):
+        bulk.insert_rows(Customer._meta.db_table, cols.names, records)
+        ids = dict(Customer.objects.filter(code__in=codes).values_list("code", "pk"))
+        pks = [ids[code] for code in codes]
+        bulk.insert_rows(StageChange._meta.db_table, ["customer_id", "from_stage", "to_stage", "at", "by_id"],
+                         [[pk, "", stage, at, ctx.actor.pk] for pk, stage in zip(pks, stages_)])
+        paused.catch_up(connection, pks)
+    _add_tags(pks, [v["cleaned"].get("tags") or [] for v in rows])
     # One audit entry per batch (the audit log is a hash chain appended row by row; one entry per customer
     # would cost more than the import itself). It names the job and every customer created.
     audit_record(actor=ctx.actor, action="import_create", obj=ctx.job, changes={
-        "customers": [None, [c.code for c in customers]], "rows": [None, [v["row"] for v in rows]]})
+        "customers": [None, codes], "rows": [None, [v["row"] for v in rows]]})
 
 
-def _add_tags(customers: list[Customer], names: list[list[str]]) -> None:
+def _add_tags(pks: list[int], names: list[list[str]]) -> None:
     wanted = {n for ns in names for n in ns}
     if not wanted:
         return
     Tag.objects.bulk_create([Tag(name=n) for n in wanted], ignore_conflicts=True)
     ids = dict(Tag.objects.filter(name__in=wanted).values_list("name", "pk"))
     through = Customer.tags.through
-    links = [through(customer_id=c.pk, tag_id=ids[n]) for c, ns in zip(customers, names) for n in ns]
-    through.objects.bulk_create(links, batch_size=1000)
+    bulk.insert_rows(through._meta.db_table, ["customer_id", "tag_id"],
+                     [[pk, ids[n]] for pk, ns in zip(pks, names) for n in ns])
 
 
 def _update(ctx, v: dict, pk: int, out: Outcome) -> bool:

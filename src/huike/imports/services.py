@@ -6,8 +6,10 @@ therefore leaves exactly the rows of the committed batches; a resumed run starts
 """
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -202,9 +204,35 @@ class _Rollback(Exception):
         self.result = result
 
 
-def _process(ctx: Context, rows):
+def _process(ctx: Context, rows, prepared=None):
     with options.pinned():  # the choice lists once per batch, not per row and field
-        return (customer_rows if ctx.kind == ImportKind.CUSTOMERS else related_rows).process(ctx, rows)
+        if ctx.kind == ImportKind.CUSTOMERS:
+            return customer_rows.process(ctx, rows, prepared)
+        return related_rows.process(ctx, rows)
+
+
+class _Ahead:
+    """Customer batches are prepared (converted, validated: no database) on a second thread one batch
+    ahead, while the run writes the batch before; the writes release the interpreter lock in the
+    database driver, so the two overlap. The thread sees the run's language and pinned choice lists."""
+
+    def __init__(self, ctx: Context, language: str):
+        self.ctx, self.language = ctx, language
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-prepare") \
+            if ctx.kind == ImportKind.CUSTOMERS else None
+
+    def submit(self, batch):
+        if self.pool is None:
+            return None
+        return self.pool.submit(contextvars.copy_context().run, self._prepare, batch)
+
+    def _prepare(self, batch):
+        with translation.override(self.language), options.pinned():
+            return customer_rows.prepare(self.ctx, batch)
+
+    def close(self):
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 def claim(job_id: int, *, force: bool = False) -> bool:
@@ -226,22 +254,35 @@ def import_execute(job_id: int, *, force: bool = False, batch_size: int = BATCH_
         return _run(job, batch_size)
 
 
+def _batches(job: ImportJob, f, checkpoint: int, batch_size: int):
+    batch = []
+    for number, cells in reading.iter_rows(job.file_format, job.encoding, f, len(job.headers)):
+        if number <= checkpoint:
+            continue
+        batch.append((number, cells))
+        if len(batch) >= batch_size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
 def _run(job: ImportJob, batch_size: int) -> ImportJob:
     job_id = job.pk
+    ahead = None
     try:
         ctx = _context(job)
+        ahead = _Ahead(ctx, translation.get_language() or job.language)
         checkpoint = job.checkpoint
         with open(job_file(job), "rb") as f:
-            batch = []
-            for number, cells in reading.iter_rows(job.file_format, job.encoding, f, len(job.headers)):
-                if number <= checkpoint:
-                    continue
-                batch.append((number, cells))
-                if len(batch) >= batch_size:
-                    checkpoint = _commit(ctx, job_id, checkpoint, batch)
-                    batch = []
-            if batch:
-                checkpoint = _commit(ctx, job_id, checkpoint, batch)
+            pending = None  # (batch, its preparation) waiting to be written
+            for batch in _batches(job, f, checkpoint, batch_size):
+                prepared = ahead.submit(batch)
+                if pending:  # written in file order, each in its own transaction
+                    checkpoint = _commit(ctx, job_id, checkpoint, pending[0], pending[1])
+                pending = (batch, prepared)
+            if pending:
+                checkpoint = _commit(ctx, job_id, checkpoint, pending[0], pending[1])
         ImportJob.objects.filter(pk=job_id, status=ImportStatus.RUNNING).update(
             status=ImportStatus.DONE, finished_at=timezone.now())
     except Superseded:
@@ -250,10 +291,13 @@ def _run(job: ImportJob, batch_size: int) -> ImportJob:
         ImportJob.objects.filter(pk=job_id).update(status=ImportStatus.FAILED, error=repr(e)[:2000],
                                                    finished_at=timezone.now())
         raise
+    finally:
+        if ahead is not None:
+            ahead.close()
     return ImportJob.objects.get(pk=job_id)
 
 
-def _commit(ctx: Context, job_id: int, checkpoint: int, batch) -> int:
+def _commit(ctx: Context, job_id: int, checkpoint: int, batch, prepared=None) -> int:
     """One batch, all or nothing, with the job's counters and checkpoint. Returns the new checkpoint."""
     for attempt in (1, 2):
         try:
@@ -261,7 +305,7 @@ def _commit(ctx: Context, job_id: int, checkpoint: int, batch) -> int:
                 job = ImportJob.objects.select_for_update().get(pk=job_id)
                 if job.checkpoint != checkpoint or job.status != ImportStatus.RUNNING:
                     raise Superseded()
-                result = _process(ctx, batch)
+                result = _process(ctx, batch, prepared.result() if prepared is not None else None)
                 ImportRowError.objects.bulk_create(
                     [ImportRowError(job_id=job_id, row=r, field=f, message=m) for r, f, m in result.errors])
                 job.created += result.created

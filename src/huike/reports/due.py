@@ -7,6 +7,7 @@ from this table and reads only today's part (midnight UTC until now) from the cu
 from __future__ import annotations
 
 from ._sql import run as _run
+from ._sql import ensure_pause_table, running
 
 T = "reports_ownerduecount"
 UPSERT = f"ON CONFLICT (owner_id, day) DO UPDATE SET customers = {T}.customers + excluded.customers"
@@ -43,7 +44,7 @@ BEGIN
   RETURN NULL;
 END $$ LANGUAGE plpgsql""",
         "CREATE TRIGGER reports_owner_due_ins_del AFTER INSERT OR DELETE ON customers_customer "
-        "FOR EACH ROW EXECUTE FUNCTION reports_owner_due()",
+        f"FOR EACH ROW WHEN {running('postgresql')} EXECUTE FUNCTION reports_owner_due()",
         f"CREATE TRIGGER reports_owner_due_upd AFTER UPDATE OF {', '.join(COLUMNS)} ON customers_customer "
         f"FOR EACH ROW WHEN {_changed('postgresql')} EXECUTE FUNCTION reports_owner_due()",
     ]
@@ -51,7 +52,7 @@ END $$ LANGUAGE plpgsql""",
 
 def _sqlite() -> list[str]:
     return [
-        f"CREATE TRIGGER reports_owner_due_ins AFTER INSERT ON customers_customer BEGIN "
+        f"CREATE TRIGGER reports_owner_due_ins AFTER INSERT ON customers_customer WHEN {running('sqlite')} BEGIN "
         f"{_delta('sqlite', 'NEW', '')} END",
         f"CREATE TRIGGER reports_owner_due_del AFTER DELETE ON customers_customer BEGIN "
         f"{_delta('sqlite', 'OLD', '-')} END",
@@ -67,7 +68,15 @@ def _drops(vendor: str) -> list[str]:
 
 
 
+def catch_up_sql(vendor: str, among: str) -> str:
+    """The insert trigger's +1s for the new customers `id {among}`, summed (paused.catch_up)."""
+    day = _day(vendor, "c")
+    return (f"INSERT INTO {T} (owner_id, day, customers) SELECT c.owner_id, {day}, COUNT(*) FROM customers_customer c "
+            f"WHERE c.id {among} AND {_counted('c')} GROUP BY c.owner_id, {day} {UPSERT}")
+
+
 def create_triggers(connection) -> None:
+    ensure_pause_table(connection)
     _run(connection, _postgres() if connection.vendor == "postgresql" else _sqlite())
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 
 from ._sql import run as _run
+from ._sql import ensure_pause_table, running
 
 STAGES = ("potential", "intent", "closed", "lost")
 T = "reports_customerfact"
@@ -28,9 +29,11 @@ def _days(vendor: str, later: str, earlier: str) -> str:
     return f"(julianday({later}) - julianday({earlier}))"
 
 
-def recompute_sql(vendor: str, customer: str | None) -> str:
-    """INSERT … SELECT of the facts of `customer` (an SQL expression), or of every customer when None."""
-    only = (lambda col: f" WHERE {col} = {customer}") if customer else (lambda col: "")
+def recompute_sql(vendor: str, customer: str | None, among: str | None = None) -> str:
+    """INSERT … SELECT of the facts of `customer` (an SQL expression), of the customers `id {among}`
+    (e.g. "IN (1, 2)"), or of every customer when both are None."""
+    condition = f"= {customer}" if customer else among
+    only = (lambda col: f" WHERE {col} {condition}") if condition else (lambda col: "")
     rank = "CASE w.to_stage WHEN 'intent' THEN 1 WHEN 'closed' THEN 2 ELSE 0 END"
     per_stage = ", ".join(
         f"SUM(CASE WHEN w.from_stage = '{s}' THEN w.days END) AS {s}_days, "
@@ -46,9 +49,14 @@ def recompute_sql(vendor: str, customer: str | None) -> str:
     values = ", ".join(["c.id", "COALESCE(s.reached, 0)",
                         *[f"s.{s}_days, COALESCE(s.{s}_stays, 0)" for s in STAGES], "ff.first_at",
                         *[f"c.{col}" for col in MIRRORED]])
-    where = f" WHERE c.id = {customer}" if customer else " WHERE 1 = 1"
+    where = f" WHERE c.id {condition}" if condition else " WHERE 1 = 1"
     return (f"INSERT INTO {T} ({', '.join(COLUMNS)}) SELECT {values} FROM customers_customer c "
             f"LEFT JOIN ({stays}) s ON s.customer_id = c.id LEFT JOIN ({first}) ff ON ff.customer_id = c.id{where}")
+
+
+def insert_sql(vendor: str, among: str) -> str:
+    """The facts rows of new customers (none of them has one yet: a duplicate is an error), paused.catch_up."""
+    return recompute_sql(vendor, None, among)
 
 
 def upsert_sql(vendor: str, customer: str) -> str:
@@ -71,56 +79,25 @@ def _changed(columns) -> str:
     return " OR ".join(f"OLD.{c} IS DISTINCT FROM NEW.{c}" for c in columns)
 
 
-# A bulk writer of mirrored columns (a classification run rewrites a million tiers) pauses the row-by-row
-# mirror and the day rollup behind it, then brings the facts up to date in three set-based statements
-# (mirror_paused). PostgreSQL reads a transaction-local setting in the triggers' WHEN, so a paused trigger
-# is not even called; SQLite's triggers look for a row in a one-column table that only the writer's own
-# uncommitted transaction can see.
-PAUSE_SETTING = "huike.mirror_paused"
-PAUSE_TABLE = "reports_mirrorpause"
-
-
-def not_paused(vendor: str) -> str:
-    """The trigger condition: no bulk writer in this transaction has paused the mirror."""
-    if vendor == "postgresql":
-        return f"current_setting('{PAUSE_SETTING}', true) IS DISTINCT FROM 'on'"
-    return f"NOT EXISTS (SELECT 1 FROM {PAUSE_TABLE})"
-
-
-@contextmanager
-def _paused(connection):
-    """Both triggers (the customers' mirror and the facts' day rollup) skip their rows inside the block."""
-    with connection.cursor() as cur:
-        if connection.vendor == "postgresql":
-            cur.execute("SELECT set_config(%s, 'on', true)", [PAUSE_SETTING])
-        else:
-            cur.execute(f"INSERT INTO {PAUSE_TABLE} (id) VALUES (1)")
-        try:
-            yield
-        finally:
-            if connection.vendor == "postgresql":
-                cur.execute("SELECT set_config(%s, 'off', true)", [PAUSE_SETTING])
-            else:
-                cur.execute(f"DELETE FROM {PAUSE_TABLE}")
-
-
 @contextmanager
 def mirror_paused(connection, ids_sql: str):
-    """Run the block's customer updates without the per-row mirror, then sync the facts of `ids_sql` (a
-    SELECT of customer ids) at once: the rollup loses their old rows, the facts copy the customers' mirrored
-    columns, the rollup gains the new rows. Only for writes that leave created_at (RECOMPUTE_ON) alone.
-    Must run inside a transaction: a failure rolls the pause back with everything else."""
-    from . import rollup
+    """A bulk writer of mirrored columns (a classification run rewrites a million tiers) runs its customer
+    updates in the block without the per-row mirror and its day rollup (paused.paused: the same pause as a
+    batch of new customers), then the facts of `ids_sql` (a SELECT of customer ids) are synced at once: the
+    rollup loses their old rows, the facts copy the customers' mirrored columns, the rollup gains the new
+    rows. Only for writes that leave created_at (RECOMPUTE_ON) alone; needs a transaction (a failure rolls the
+    pause back with everything else)."""
+    from . import paused, rollup
 
-    with _paused(connection):
+    among = f"IN ({ids_sql})"
+    with paused.paused(connection):
         yield
-    cols = ", ".join(f"{c} = c.{c}" for c in MIRRORED)
-    with connection.cursor() as cur:
-        cur.execute(rollup.bulk_delta_sql(connection.vendor, ids_sql, "-"))
-        with _paused(connection):
+        cols = ", ".join(f"{c} = c.{c}" for c in MIRRORED)
+        with connection.cursor() as cur:
+            cur.execute(rollup.catch_up_sql(connection.vendor, among, sign="-"))
             cur.execute(f"UPDATE {T} SET {cols} FROM customers_customer c WHERE c.id = {T}.customer_id "
-                        f"AND {T}.customer_id IN ({ids_sql})")
-        cur.execute(rollup.bulk_delta_sql(connection.vendor, ids_sql, ""))
+                        f"AND {T}.customer_id {among}")
+            cur.execute(rollup.catch_up_sql(connection.vendor, among))
 
 
 def _postgres() -> list[str]:
@@ -141,15 +118,16 @@ BEGIN
   RETURN NULL;
 END $$ LANGUAGE plpgsql""",
         "CREATE TRIGGER reports_stagechange_fact AFTER INSERT OR DELETE OR UPDATE OF customer_id, from_stage, "
-        "to_stage, at ON customers_stagechange FOR EACH ROW EXECUTE FUNCTION reports_customer_fact()",
+        f"to_stage, at ON customers_stagechange FOR EACH ROW WHEN {running('postgresql')} "
+        "EXECUTE FUNCTION reports_customer_fact()",
         "CREATE TRIGGER reports_followup_fact AFTER INSERT OR DELETE OR UPDATE OF customer_id, occurred_at "
         "ON followups_followup FOR EACH ROW EXECUTE FUNCTION reports_customer_fact()",
         "CREATE TRIGGER reports_customer_fact_gone AFTER DELETE ON customers_customer "
         "FOR EACH ROW EXECUTE FUNCTION reports_customer_fact()",
         "CREATE TRIGGER reports_customer_fact_new AFTER INSERT ON customers_customer "
-        "FOR EACH ROW EXECUTE FUNCTION reports_customer_fact()",
+        f"FOR EACH ROW WHEN {running('postgresql')} EXECUTE FUNCTION reports_customer_fact()",
         f"CREATE TRIGGER reports_customer_fact_upd AFTER UPDATE OF {', '.join(MIRRORED)} ON customers_customer "
-        f"FOR EACH ROW WHEN (({_changed(MIRRORED)}) AND {not_paused('postgresql')}) "
+        f"FOR EACH ROW WHEN (({_changed(MIRRORED)}) AND {running('postgresql')}) "
         "EXECUTE FUNCTION reports_customer_fact()",
     ]
 
@@ -166,7 +144,8 @@ def _sqlite() -> list[str]:
     for table, name, cols in (("customers_stagechange", "stagechange", "customer_id, from_stage, to_stage, at"),
                               ("followups_followup", "followup", "customer_id, occurred_at")):
         out += [
-            f"CREATE TRIGGER reports_{name}_fact_ins AFTER INSERT ON {table} BEGIN "
+            f"CREATE TRIGGER reports_{name}_fact_ins AFTER INSERT ON {table}"
+            f"{' WHEN ' + running('sqlite') if name == 'stagechange' else ''} BEGIN "
             f"{upsert_sql('sqlite', 'NEW.customer_id')} END",
             f"CREATE TRIGGER reports_{name}_fact_del AFTER DELETE ON {table} BEGIN "
             f"{upsert_sql('sqlite', 'OLD.customer_id')} END",
@@ -177,13 +156,13 @@ def _sqlite() -> list[str]:
                f"DELETE FROM {T} WHERE customer_id = OLD.id; END")
     cols = ", ".join(MIRRORED)
     out += [
-        f"CREATE TRIGGER reports_customer_fact_new AFTER INSERT ON customers_customer BEGIN "
+        f"CREATE TRIGGER reports_customer_fact_new AFTER INSERT ON customers_customer WHEN {running('sqlite')} BEGIN "
         f"{upsert_sql('sqlite', 'NEW.id')} END",
         f"CREATE TRIGGER reports_customer_fact_moved AFTER UPDATE OF {RECOMPUTE_ON} ON customers_customer "
         f"WHEN {_sqlite_changed([RECOMPUTE_ON])} BEGIN {upsert_sql('sqlite', 'NEW.id')} END",
         f"CREATE TRIGGER reports_customer_fact_upd AFTER UPDATE OF {cols} ON customers_customer "
         f"WHEN ({_sqlite_changed(MIRRORED)}) AND NOT ({_sqlite_changed([RECOMPUTE_ON])}) "
-        f"AND {not_paused('sqlite')} BEGIN {mirror_sql()} END",
+        f"AND {running('sqlite')} BEGIN {mirror_sql()} END",
     ]
     return out
 
@@ -199,8 +178,7 @@ SQLITE_DROP = [f"DROP TRIGGER IF EXISTS reports_{n}_fact_{op}" for n in ("stagec
 
 
 def create_triggers(connection) -> None:
-    if connection.vendor == "sqlite":
-        _run(connection, [f"CREATE TABLE IF NOT EXISTS {PAUSE_TABLE} (id INTEGER PRIMARY KEY)"])
+    ensure_pause_table(connection)
     _run(connection, _postgres() if connection.vendor == "postgresql" else _sqlite())
 
 

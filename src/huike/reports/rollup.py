@@ -13,7 +13,7 @@ from django.db import connection
 
 from ._days import utc_midnight
 from ._sql import run as _run
-from .facts import not_paused
+from ._sql import ensure_pause_table, running
 
 T = "reports_ownerdayfacts"
 F = "reports_customerfact"
@@ -65,17 +65,6 @@ def _delta(vendor: str, r: str, sign: str) -> str:
             f"ON CONFLICT (owner_id, day) DO UPDATE SET {updates};")
 
 
-def bulk_delta_sql(vendor: str, ids_sql: str, sign: str) -> str:
-    """The rows of customers `ids_sql` (a SELECT of ids) added to (sign '') or taken from ('-') the rollup in
-    one statement: what the row trigger does one facts row at a time (facts.mirror_paused)."""
-    m = metric_sql(vendor, "f")
-    updates = ", ".join(f"{c} = {T}.{c} + excluded.{c}" for c in m)
-    return (f"INSERT INTO {T} (owner_id, day, {', '.join(m)}) SELECT f.owner_id, {_day(vendor, 'f')}, "
-            f"{', '.join(f'{sign}SUM({e})' for e in m.values())} FROM {F} f WHERE {COUNTED.format(r='f')} "
-            f"AND f.customer_id IN ({ids_sql}) GROUP BY f.owner_id, {_day(vendor, 'f')} "
-            f"ON CONFLICT (owner_id, day) DO UPDATE SET {updates}")
-
-
 def _postgres() -> list[str]:
     return [
         f"""CREATE OR REPLACE FUNCTION reports_fact_day() RETURNS trigger AS $$
@@ -85,15 +74,16 @@ BEGIN
   RETURN NULL;
 END $$ LANGUAGE plpgsql""",
         f"CREATE TRIGGER reports_fact_day AFTER INSERT OR UPDATE OR DELETE ON {F} "
-        f"FOR EACH ROW WHEN ({not_paused('postgresql')}) EXECUTE FUNCTION reports_fact_day()",
+        f"FOR EACH ROW WHEN {running('postgresql')} EXECUTE FUNCTION reports_fact_day()",
     ]
 
 
 def _sqlite() -> list[str]:
     return [
-        f"CREATE TRIGGER reports_fact_day_ins AFTER INSERT ON {F} BEGIN {_delta('sqlite', 'NEW', '')} END",
+        f"CREATE TRIGGER reports_fact_day_ins AFTER INSERT ON {F} WHEN {running('sqlite')} "
+        f"BEGIN {_delta('sqlite', 'NEW', '')} END",
         f"CREATE TRIGGER reports_fact_day_del AFTER DELETE ON {F} BEGIN {_delta('sqlite', 'OLD', '-')} END",
-        f"CREATE TRIGGER reports_fact_day_upd AFTER UPDATE ON {F} WHEN {not_paused('sqlite')} BEGIN "
+        f"CREATE TRIGGER reports_fact_day_upd AFTER UPDATE ON {F} WHEN {running('sqlite')} BEGIN "
         f"{_delta('sqlite', 'OLD', '-')} {_delta('sqlite', 'NEW', '')} END",
     ]
 
@@ -107,11 +97,23 @@ def _drops(vendor: str) -> list[str]:
 
 def create_triggers(conn) -> None:
     """Idempotent: facts.rebuild recreates them too."""
+    ensure_pause_table(conn)
     _run(conn, [*_drops(conn.vendor), *(_postgres() if conn.vendor == "postgresql" else _sqlite())])
 
 
 def drop_triggers(conn) -> None:
     _run(conn, _drops(conn.vendor))
+
+
+def catch_up_sql(vendor: str, among: str, sign: str = "") -> str:
+    """The insert trigger's deltas for the new facts rows of the customers `customer_id {among}`, summed per
+    owner and day (paused.catch_up); with sign "-", the delete trigger's (facts.mirror_paused)."""
+    m = metric_sql(vendor, "f")
+    updates = ", ".join(f"{c} = {T}.{c} + excluded.{c}" for c in m)
+    return (f"INSERT INTO {T} (owner_id, day, {', '.join(m)}) SELECT f.owner_id, {_day(vendor, 'f')}, "
+            f"{', '.join(f'{sign}SUM({e})' for e in m.values())} FROM {F} f WHERE f.customer_id {among} "
+            f"AND {COUNTED.format(r='f')} GROUP BY f.owner_id, {_day(vendor, 'f')} "
+            f"ON CONFLICT (owner_id, day) DO UPDATE SET {updates}")
 
 
 def rebuild(conn) -> None:

@@ -7,6 +7,7 @@ stage or deletion moves one from the old row to the new.
 from __future__ import annotations
 
 from ._sql import run as _run
+from ._sql import ensure_pause_table, running
 
 T = "reports_ownerstagecount"
 UPSERT = f"ON CONFLICT (owner_id, stage) DO UPDATE SET customers = {T}.customers + excluded.customers"
@@ -28,7 +29,7 @@ BEGIN
   RETURN NULL;
 END $$ LANGUAGE plpgsql""",
     "CREATE TRIGGER reports_owner_stage_ins_del AFTER INSERT OR DELETE ON customers_customer "
-    "FOR EACH ROW EXECUTE FUNCTION reports_owner_stage()",
+    f"FOR EACH ROW WHEN {running('postgresql')} EXECUTE FUNCTION reports_owner_stage()",
     "CREATE TRIGGER reports_owner_stage_upd AFTER UPDATE OF owner_id, stage, deleted_at ON customers_customer "
     f"FOR EACH ROW WHEN {MOVED} EXECUTE FUNCTION reports_owner_stage()",
 ]
@@ -36,7 +37,8 @@ POSTGRES_DROP = ["DROP TRIGGER IF EXISTS reports_owner_stage_ins_del ON customer
                  "DROP TRIGGER IF EXISTS reports_owner_stage_upd ON customers_customer"]
 
 SQLITE = [
-    f"CREATE TRIGGER reports_owner_stage_ins AFTER INSERT ON customers_customer BEGIN {_delta('NEW', '')} END",
+    f"CREATE TRIGGER reports_owner_stage_ins AFTER INSERT ON customers_customer WHEN {running('sqlite')} "
+    f"BEGIN {_delta('NEW', '')} END",
     f"CREATE TRIGGER reports_owner_stage_del AFTER DELETE ON customers_customer BEGIN {_delta('OLD', '-')} END",
     "CREATE TRIGGER reports_owner_stage_upd AFTER UPDATE OF owner_id, stage, deleted_at ON customers_customer "
     f"WHEN {MOVED} BEGIN {_delta('OLD', '-')} {_delta('NEW', '')} END",
@@ -51,7 +53,14 @@ REBUILD = [
 
 
 
+def catch_up_sql(among: str) -> str:
+    """The insert trigger's +1s for the new customers `id {among}`, summed (paused.catch_up)."""
+    return (f"INSERT INTO {T} (owner_id, stage, customers) SELECT owner_id, stage, COUNT(*) FROM customers_customer "
+            f"WHERE id {among} AND deleted_at IS NULL GROUP BY owner_id, stage {UPSERT}")
+
+
 def create_triggers(connection) -> None:
+    ensure_pause_table(connection)
     _run(connection, POSTGRES if connection.vendor == "postgresql" else SQLITE)
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import phonenumbers
+from phonenumbers.phonenumberutil import _is_number_matching_desc
 
 _CN_MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _SEPARATORS = re.compile(r"[\s\-()（）.·]")
@@ -44,6 +45,12 @@ def normalize_phone(raw: str | None, region: str = "CN") -> PhoneResult:
             return PhoneResult(None, "mobile")
     if compact.startswith("+86") and digits[2:3] == "1" and not _CN_MOBILE.match(digits[2:]):
         return PhoneResult(None, "mobile")
+    if region == "CN" and not compact.startswith("+") and len(digits) == 11 and digits[0] == "1":
+        # A mobile written without a country code (checked against _CN_MOBILE above): what parse +
+        # is_valid_number would decide, without their general machinery (see _plain_cn_number).
+        valid = _plain_cn_number(digits)
+        if valid is not None:
+            return PhoneResult("+86" + digits, None) if valid else PhoneResult(None, "mobile")
     try:
         number = phonenumbers.parse(compact, region)
     except phonenumbers.NumberParseException:
@@ -60,6 +67,9 @@ def display_phone(e164: str | None) -> str:
     """138 1234 5678 style for Chinese numbers, international format otherwise."""
     if not e164:
         return ""
+    national = e164[3:]
+    if e164[:3] == "+86" and _CN_MOBILE.fullmatch(national) and not _cn_metadata()[1].match(national):
+        return f"{national[:3]} {national[3:7]} {national[7:]}"  # what the general path below gives
     try:
         number = phonenumbers.parse(e164, None)
     except phonenumbers.NumberParseException:
@@ -77,3 +87,28 @@ def display_phone(e164: str | None) -> str:
 
 
 _FULLWIDTH = {0xFF10 + i: 0x30 + i for i in range(10)} | {0xFF0B: ord("+"), 0xFF0D: ord("-"), 0x3000: ord(" ")}
+
+
+@lru_cache(maxsize=1)
+def _cn_metadata():
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region("CN")
+    kinds = [metadata.mobile, metadata.fixed_line, metadata.premium_rate, metadata.toll_free, metadata.shared_cost,
+             metadata.voip, metadata.personal_number, metadata.pager, metadata.uan, metadata.voicemail]
+    return metadata, re.compile(metadata.national_prefix_for_parsing or r"(?!)"), kinds
+
+
+def _plain_cn_number(digits: str) -> bool | None:
+    """Is a Chinese number of plain digits (no +, no country code, no national prefix) valid?
+
+    phonenumbers.parse(digits, "CN") keeps such digits as the national number unchanged unless
+    they start with something the CN metadata strips as a national prefix or carrier code; then
+    is_valid_number is its number-type check on them (a known type: the general pattern and any one
+    type's pattern match), from the same metadata, mobile tried first. None: it starts like a prefix,
+    so only the general path can tell.
+    """
+    metadata, prefix, kinds = _cn_metadata()
+    if prefix.match(digits):
+        return None
+    if not _is_number_matching_desc(digits, metadata.general_desc):
+        return False
+    return any(_is_number_matching_desc(digits, kind) for kind in kinds)

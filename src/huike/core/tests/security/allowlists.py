@@ -38,12 +38,9 @@ COMPOSED_SQL = {
     ("src/huike/classification/writer.py", "customers"): _IDENTIFIERS + " (STAGE_COLUMNS, the STAGE table)",
     ("src/huike/classification/writer.py", "finish"):
         _IDENTIFIERS + " (CODE_COLUMNS, RESULT_COLUMNS, the STAGE table, Result's table)",
-    ("src/huike/reports/facts.py", "not_paused"): "trigger condition from the PAUSE_SETTING / PAUSE_TABLE constants",
-    ("src/huike/reports/facts.py", "_paused"): "the PAUSE_TABLE constant; the setting's name is a %s parameter",
     ("src/huike/reports/facts.py", "mirror_paused"):
         "fixed column lists and table constants; `ids_sql` is the caller's constant SELECT of staged ids",
-    ("src/huike/reports/rollup.py", "bulk_delta_sql"):
-        "fixed metric expressions over table constants; `ids_sql` is the caller's constant SELECT of ids",
+
     ("src/huike/classification/writer.py", "_insert_history"): _IDENTIFIERS + " (HISTORY_COLUMNS)",
     ("src/huike/core/api_testing.py", "db_fingerprint"): "test helper: quote_name of each model's table",
     ("src/huike/demo/bulk.py", "write"): _IDENTIFIERS + " (demo data loader, quote_name)",
@@ -56,6 +53,13 @@ COMPOSED_SQL = {
     ("src/huike/reports/facts.py", "rebuild"): "DELETE FROM the facts table constant",
     ("src/huike/reports/selectors/activity.py", "followup_efficiency"):
         "wraps the ORM's own SQL (sql_with_params) and passes its params through; scope stays the ORM's",
+    ("src/huike/reports/_sql.py", "running"): "a trigger WHEN condition from the setting/table constants",
+    ("src/huike/reports/paused.py", "fts_trigger"): "CREATE TRIGGER text from constants and running()",
+    ("src/huike/reports/paused.py", "catch_up"):
+        "fixed statements over table constants; `among` is a fixed fragment whose %s takes the ids (one parameter)",
+    ("src/huike/reports/rollup.py", "catch_up_sql"):
+        "fixed metric expressions over the rollup/facts table constants; `among` is catch_up's fixed fragment",
+    ("src/huike/reports/stages.py", "catch_up_sql"): "constants; `among` is catch_up's fixed fragment (its %s takes the ids)",
     ("src/huike/reports/summary.py", "<module>"): "trigger SQL built once at import from constants",
     ("src/huike/reports/summary.py", "_order_delta"): "trigger SQL from constants ('NEW'/'OLD', '+'/'-')",
     ("src/huike/reports/summary.py", "_customer_delta"): "trigger SQL from constants ('NEW'/'OLD', '+'/'-')",
@@ -67,8 +71,8 @@ BANDIT = {
     ("src/huike/classification/writer.py", "B608", "RESULT_COLUMNS"): _IDENTIFIERS,
     ("src/huike/classification/writer.py", "B608", "HISTORY_COLUMNS"): _IDENTIFIERS,
     ("src/huike/classification/writer.py", "B608", "BATCH"): _IDENTIFIERS,
-    ("src/huike/reports/facts.py", "B608", "PAUSE_TABLE"): COMPOSED_SQL[("src/huike/reports/facts.py", "_paused")],
-    ("src/huike/reports/facts.py", "B608", "ids_sql"): COMPOSED_SQL[("src/huike/reports/facts.py", "mirror_paused")],
+    ("src/huike/reports/facts.py", "B608", "among"): COMPOSED_SQL[("src/huike/reports/facts.py", "mirror_paused")],
+    ("src/huike/imports/bulk.py", "B608", "INSERT INTO {head}"): COMPOSED_SQL[("src/huike/imports/bulk.py", "insert_rows")],
     ("src/huike/core/api_testing.py", "B608", "quote_name"): "test helper: quote_name of each model's table",
     ("src/huike/customers/web/rows.py", "B703", "mark_safe"):
         "the list rows are built in Python for speed; every database value goes through escape() first "

@@ -1,6 +1,7 @@
+import phonenumbers
 import pytest
 
-from huike.customers.domain.phones import display_phone, normalize_phone
+from huike.customers.domain.phones import PhoneResult, display_phone, normalize_phone
 
 
 @pytest.mark.parametrize(
@@ -58,3 +59,34 @@ def test_invalid_numbers_say_why(raw, error):
 )
 def test_display_form(e164, shown):
     assert display_phone(e164) == shown
+
+
+def _general_path(raw: str):
+    """normalize_phone's answer through phonenumbers' parse and is_valid_number alone."""
+
+    number = phonenumbers.parse(raw, "CN")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164) \
+        if phonenumbers.is_valid_number(number) else None
+
+
+def test_the_mobile_shortcut_agrees_with_phonenumbers_on_every_prefix():
+    # given a plain 11-digit number for every 5-digit prefix 13000–19999, with two different tails
+    # (the mobile patterns of the metadata decide on at most the first five digits)
+    numbers = [f"{prefix}{tail}" for prefix in range(13000, 20000) for tail in ("000000", "987654")]
+    for raw in numbers:
+        # when it is normalized and shown
+        result = normalize_phone(raw)
+        # then the answer is the general path's, valid or not (an invalid 1x number is a "mobile" error)
+        expected = _general_path(raw)
+        assert (result.e164, result.error) == ((expected, None) if expected else (None, "mobile")), raw
+        if expected:
+            national = str(phonenumbers.parse(expected).national_number)
+            assert display_phone(expected) == f"{national[:3]} {national[3:7]} {national[7:]}"
+
+
+def test_numbers_starting_like_a_carrier_code_take_the_general_path():
+    # given 179xx numbers, which the CN metadata may read as a carrier code before the number
+    # when normalized, then the answer is phonenumbers' own (not a valid mobile)
+    assert _general_path("17912345678") is None
+    assert normalize_phone("17912345678") == PhoneResult(None, "mobile")
+    assert display_phone("+8617912345678") == "179 1234 5678"
