@@ -186,12 +186,9 @@ def reset() -> None:
             cur.execute("UPDATE customers_customer SET value_tier = '', value_class = '', relationship_type = '' "
                         "WHERE id IN (SELECT id FROM reset_ids)")
         cur.execute("DROP TABLE reset_ids")
-    if connection.vendor == "postgresql":
-        connection.ensure_connection()
-        connection.connection.autocommit = True
+    if connection.vendor == "postgresql":  # Django's connection is in autocommit mode: VACUUM may run
         with connection.cursor() as cur:
             cur.execute("VACUUM ANALYZE")
-        connection.connection.autocommit = False
     print(f"reset to unclassified: {time.perf_counter() - t0:.1f} s")
 
 
