@@ -38,6 +38,7 @@ def parse(argv=None) -> argparse.Namespace:
     p.add_argument("--batch-size", type=int, default=2000)
     p.add_argument("--data-dir", help="SQLite: reuse the database in this directory if it is loaded")
     p.add_argument("--load-only", action="store_true", help="load the book (or find it loaded) and stop")
+    p.add_argument("--skip-restore", action="store_true", help="measure the backup (and the baseline) only")
     return p.parse_args(argv)
 
 
@@ -164,23 +165,28 @@ def main() -> None:
     from huike.backups.dump import backed_up_models
 
     rows = sum(m._base_manager.count() for m in backed_up_models())
-    print(f"== backup benchmark: {rows:,} rows in {len(backed_up_models())} tables, {where}", flush=True)
+    print(f"== backup benchmark: {rows:,} rows in {len(backed_up_models())} tables, {where}, "
+          f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)
     connection.close()
     work = Path(tempfile.mkdtemp(prefix="huike-bench-backup-"))
     source_env = huike_env(os.environ.get("DATABASE_URL"), Path(os.environ["HUIKE_DATA_DIR"]))
     try:
         base = baseline(args.db, work)
         backup_file = work / "bench.hkb"
+        print(f"  {base['tool']}: dump {base['dump']:.1f} s ({base['size'] / 2**20:.1f} MiB, peak "
+              f"{base['dump_mem']:.0f} MiB), load {base['load']:.1f} s (peak {base['load_mem']:.0f} MiB)", flush=True)
         t_backup, mem_backup, out = run(huike("backup", "--output", str(backup_file)), env=source_env)
-        print(f"  {out}")
-        url, data_dir = empty_target(args.db, work)
-        t_restore, mem_restore, out = run(huike("restore", str(backup_file)), env=huike_env(url, data_dir))
-        print(f"  {out}")
+        print(f"  {out}  [peak {mem_backup:.0f} MiB, {os.getloadavg()[0]:.1f} load]", flush=True)
         size = backup_file.stat().st_size
         print(f"backup : {t_backup:7.1f} s  {size / 2**20:8.1f} MiB  peak {mem_backup:6.0f} MiB  "
-              f"({rows / t_backup:,.0f} rows/s)")
+              f"({rows / t_backup:,.0f} rows/s)", flush=True)
         print(f"  {base['tool']} dump: {base['dump']:7.1f} s  {base['size'] / 2**20:8.1f} MiB  "
               f"→ backup takes {t_backup / base['dump']:.1f}× the time, {size / base['size']:.2f}× the size")
+        if args.skip_restore:
+            return
+        url, data_dir = empty_target(args.db, work)
+        t_restore, mem_restore, out = run(huike("restore", str(backup_file)), env=huike_env(url, data_dir))
+        print(f"  {out}  [peak {mem_restore:.0f} MiB, {os.getloadavg()[0]:.1f} load]", flush=True)
         print(f"restore: {t_restore:7.1f} s  peak {mem_restore:6.0f} MiB  ({rows / t_restore:,.0f} rows/s)")
         print(f"  {base['tool']} load: {base['load']:7.1f} s  → restore takes {t_restore / base['load']:.1f}× the time")
     finally:

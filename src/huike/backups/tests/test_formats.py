@@ -1,10 +1,10 @@
 """The content format: values of every awkward kind survive exactly, old (format 1) files still restore,
 newer ones are refused by name, and the restore puts back the indexes, keys and search index it takes off."""
 import datetime as dt
-import string
 from decimal import Decimal
 
 import pytest
+from django.apps import apps
 from django.db import connection
 from hypothesis import HealthCheck, given, settings, strategies as st
 
@@ -63,15 +63,9 @@ def test_edge_values_of_every_type_survive_a_restore_into_either_engine(org, ric
     with dump.attached(dump.url_settings(url), "restored") as alias:
         after = dump.canonical(alias)
     assert comparable(after) == comparable(before)
-    amount = dump.columns(apps_model("transactions.Order")).index("amount")
+    amount = dump.columns(apps.get_model("transactions", "Order")).index("amount")
     assert sorted(Decimal(r[amount]) for r in after["transactions.Order"])[:2] == [Decimal("-999999999999.99"),
                                                                                    Decimal("-0.01")]
-
-
-def apps_model(label):
-    from django.apps import apps
-
-    return apps.get_model(label)
 
 
 text = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=40)
