@@ -1,8 +1,12 @@
 """The backup's logical content: a header, every model's rows, the uploaded files, and an end record.
 
+Format 2 carries values in the engine-neutral wire form of dump.raw_chunks; format 1 (written before
+2026-11-23) carried them as the ORM returned them. Both are restored (format 1 through the fields'
+to_python, as before); a newer format is refused with a message naming it.
+
 Records: {"t": "header", format, app_version, created_at, vendor, migrations, models}
          {"t": "rows", "m": "<app.Model>", "c": [columns], "v": [[...], ...]}  (primary-key chunks)
-         {"t": "file", "p": "<path under the media root>", "n": size} {"t": "fc", "d": base64}… {"t": "fe", "h": sha256}
+         {"t": "file", "p": "<path under the media root>", "n": size} {"t": "fc", "d": bytes (base64 text in JSON streams)}… {"t": "fe", "h": sha256}
          {"t": "end", "rows": {label: count}, "files": count}   (the manifest's counts; must match what was read)
 """
 from __future__ import annotations
@@ -19,10 +23,11 @@ from django.db import connections
 from django.db.migrations.recorder import MigrationRecorder
 
 from . import dump
-from .crypto import damaged
+from .crypto import BackupError, _msg, damaged
 from .stream import RecordWriter, read_records
 
-FORMAT = 1
+FORMAT = 2
+READABLE = (1, 2)
 FILE_PIECE = 256 * 1024
 
 
@@ -59,7 +64,7 @@ def write(raw: BinaryIO, passphrase: str, alias: str, media_root: Path) -> Manif
     for model in models:
         label, cols = model._meta.label, dump.columns(model)
         manifest.rows[label] = 0
-        for chunk in dump.iter_chunks(model, alias):
+        for chunk in dump.raw_chunks(model, alias):
             out.write({"t": "rows", "m": label, "c": cols, "v": chunk})
             manifest.rows[label] += len(chunk)
     for path in media_files(media_root):
@@ -82,7 +87,7 @@ def _write_file(out: RecordWriter, path: Path, name: str) -> None:
     with path.open("rb") as f:
         while piece := f.read(FILE_PIECE):
             digest.update(piece)
-            out.write({"t": "fc", "d": base64.b64encode(piece).decode("ascii")})
+            out.write({"t": "fc", "d": piece if out.binary else base64.b64encode(piece).decode("ascii")})
     out.write({"t": "fe", "h": digest.hexdigest()})
 
 
@@ -104,8 +109,12 @@ class Reader:
         """Yields ("header", dict), ("rows", (label, cols, rows)), ("file", name), ("piece", bytes),
         ("file_end", None) and finally ("end", Manifest) — after checking every count."""
         first = next(self._records, None)
-        if not first or first.get("t") != "header" or first.get("format") != FORMAT:
+        if not first or first.get("t") != "header" or not isinstance(first.get("format"), int):
             raise damaged("header record")
+        if first["format"] not in READABLE:
+            raise BackupError(_msg(f"This backup has content format {first['format']}, newer than this version of "
+                                   f"Huike reads ({', '.join(map(str, READABLE))}); restore it with a newer Huike",
+                                   f"此备份的内容格式为 {first['format']}，本版本汇客无法读取；请用更新版本的汇客恢复"))
         manifest, counted, labels = Manifest(header=first), {}, set(first["models"])
         yield "header", first
         for record in self._records:
@@ -136,7 +145,8 @@ class Reader:
         digest, size = hashlib.sha256(), 0
         for piece_record in self._records:
             if piece_record["t"] == "fc":
-                piece = base64.b64decode(piece_record["d"])
+                data = piece_record["d"]  # bytes (stream version 2) or base64 text (JSON lines, version 1)
+                piece = data if isinstance(data, bytes) else base64.b64decode(data)
                 digest.update(piece)
                 size += len(piece)
                 yield "piece", piece

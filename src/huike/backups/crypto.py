@@ -20,7 +20,8 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 MAGIC = b"HUIKEBK\x00"
-VERSION = 1
+VERSION = 2  # 1: the plaintext is JSON lines; 2: msgpack records (stream.py). Both are read.
+VERSIONS = (1, 2)
 CHUNK = 1024 * 1024
 MIN_KEY_CHARS = 16
 SCRYPT = (15, 8, 1)  # log2(n), r, p: about 0.1 s and 32 MiB once per file
@@ -79,10 +80,11 @@ def _nonce(counter: int) -> bytes:
 class EncryptingWriter:
     """A write-only binary stream that encrypts into `raw` frame by frame; close() writes the last frame."""
 
-    def __init__(self, raw: BinaryIO, passphrase: str):
+    def __init__(self, raw: BinaryIO, passphrase: str, version: int | None = None):
         salt = os.urandom(16)
         key, check = _derive(passphrase, salt, *SCRYPT)
-        self.header = HEADER.pack(MAGIC, VERSION, *SCRYPT, salt, check)
+        self.version = version or VERSION
+        self.header = HEADER.pack(MAGIC, self.version, *SCRYPT, salt, check)
         self._aes, self._raw, self._buf, self._counter = AESGCM(key), raw, bytearray(), 0
         raw.write(self.header)
 
@@ -103,25 +105,35 @@ class EncryptingWriter:
         self._buf.clear()
 
 
-def read_header(raw: BinaryIO, passphrase: str) -> tuple[bytes, AESGCM]:
+def read_header(raw: BinaryIO, passphrase: str) -> tuple[bytes, AESGCM, int]:
     header = raw.read(HEADER.size)
     if len(header) < HEADER.size:
         raise damaged("header")
     magic, version, log_n, r, p, salt, check = HEADER.unpack(header)
     if magic != MAGIC:
         raise BackupError(_msg("This is not a Huike backup file", "这不是汇客备份文件"))
-    if version != VERSION or not (10 <= log_n <= 22 and 1 <= r <= 32 and 1 <= p <= 16):
+    if version not in VERSIONS or not (10 <= log_n <= 22 and 1 <= r <= 32 and 1 <= p <= 16):
         raise BackupError(_msg(f"Unsupported backup format version {version}", f"不支持的备份格式版本 {version}"))
     key, expected = _derive(passphrase, salt, log_n, r, p)
     if not hmac.compare_digest(check, expected):
         raise WrongKey(_msg("The backup key (HUIKE_BACKUP_KEY) does not match this backup; nothing was restored",
                             "备份密钥（HUIKE_BACKUP_KEY）与此备份不符，未恢复任何数据"))
-    return header, AESGCM(key)
+    return header, AESGCM(key), version
+
+
+def open_frames(raw: BinaryIO, passphrase: str):
+    """The stream's version (checked with the key at once) and an iterator of its plaintext chunks."""
+    header, aes, version = read_header(raw, passphrase)
+    return version, _frames(raw, header, aes)
 
 
 def decrypted_chunks(raw: BinaryIO, passphrase: str):
     """Yield the plaintext chunks in order; raise Damaged on any tampering, reordering or truncation."""
-    header, aes = read_header(raw, passphrase)
+    _version, frames = open_frames(raw, passphrase)
+    yield from frames
+
+
+def _frames(raw: BinaryIO, header: bytes, aes: AESGCM):
     counter = 0
     while True:
         head = raw.read(FRAME.size)

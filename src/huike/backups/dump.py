@@ -1,13 +1,27 @@
 """Reading the database for a backup: which models, a consistent snapshot, rows in primary-key chunks.
 
-Values are written as JSON by field type (dates ISO 8601 in UTC, decimals as strings, bytes as
-base64) and read back through each field's to_python, so the dump does not depend on the engine.
+Format 2 (`raw_chunks`): one SELECT per table in primary-key order through the driver's own cursor,
+with the engine-specific part done once per column in the SELECT (PostgreSQL casts datetimes, dates,
+decimals and JSON to their text; SQLite's stored values need nothing), so no value passes through
+Python code on the way out. The values mean the same on both engines (the "wire" form):
+
+    DateTimeField  "YYYY-MM-DD HH:MM:SS[.ffffff]" in UTC, no offset (how Django stores it in SQLite)
+    DateField / TimeField  ISO 8601 text
+    DecimalField   text with the field's decimal places (PostgreSQL), or the number SQLite stores (REAL or
+                   INTEGER, carried exactly by JSON); a restore into PostgreSQL turns such a number into the
+                   text Django would read from SQLite (load.BulkWriter), one into SQLite stores it as it was
+    BooleanField   0 / 1                       JSONField     the JSON document as text
+    GenericIPAddressField  the address text    integers, floats, text  as they are
+
+Other field types (none today) go through Django's converters and the format 1 encoders (`ENCODERS`).
+Format 1 (`iter_chunks`, kept for `canonical` and for restoring old files) went through the ORM.
 """
 from __future__ import annotations
 
 import base64
 import contextlib
 import datetime as dt
+import decimal
 import sqlite3
 import tempfile
 from pathlib import Path
@@ -19,6 +33,7 @@ from django.utils.duration import duration_iso_string
 
 CHUNK_ROWS = 2000
 SNAPSHOT_ALIAS = "huike_backup_snapshot"
+SNAPSHOT_PAGES = 4096  # pages per step of SQLite's online backup (16 MiB at 4 KiB pages)
 
 
 def backed_up_models() -> list[type[models.Model]]:
@@ -35,9 +50,15 @@ def _b64(value) -> str:
     return base64.b64encode(bytes(value)).decode("ascii")
 
 
+def decimal_text(value: decimal.Decimal) -> str:
+    """A decimal's text; a negative zero (what float arithmetic in SQLite's summary triggers can leave, and
+    what SQLite cannot store again) is written as zero, the same number."""
+    return str(value.copy_abs() if not value else value)
+
+
 ENCODERS: dict[str, Callable[[Any], Any]] = {
     "DateTimeField": dt.datetime.isoformat, "DateField": dt.date.isoformat, "TimeField": dt.time.isoformat,
-    "DecimalField": str, "DurationField": duration_iso_string, "UUIDField": str, "BinaryField": _b64,
+    "DecimalField": decimal_text, "DurationField": duration_iso_string, "UUIDField": str, "BinaryField": _b64,
 }
 
 
@@ -73,6 +94,90 @@ def iter_chunks(model: type[models.Model], alias: str, size: int = CHUNK_ROWS) -
             return
 
 
+WIRE_KINDS = {"DateTimeField", "DateField", "TimeField", "DecimalField", "BooleanField", "JSONField",
+              "GenericIPAddressField", "CharField", "TextField", "EmailField", "SlugField", "URLField", "FileField",
+              "ImageField", "FilePathField", "IntegerField", "BigIntegerField", "SmallIntegerField",
+              "PositiveIntegerField", "PositiveSmallIntegerField", "PositiveBigIntegerField", "AutoField",
+              "BigAutoField", "SmallAutoField", "FloatField"}
+
+
+def kind(field: models.Field) -> str:
+    return field.target_field.get_internal_type() if field.is_relation else field.get_internal_type()
+
+
+def decimal_from_sqlite(field: models.Field) -> Callable[[Any], Any]:
+    """SQLite keeps decimals as REAL (or INTEGER): the text Django's own converter gives for one, exactly."""
+    from_float = decimal.Context(prec=15).create_decimal_from_float
+    quantum, context = decimal.Decimal(1).scaleb(-field.decimal_places), field.context
+
+    def convert(value):
+        number = decimal.Decimal(value) if isinstance(value, str) else from_float(value)
+        return decimal_text(number.quantize(quantum, context=context))
+    return convert
+
+
+def _fallback(field: models.Field, connection) -> Callable[[Any], Any]:
+    """A type without a wire form of its own: Django's read converters, then the format 1 encoder."""
+    found = connection.ops.get_db_converters(field.cached_col) + field.get_db_converters(connection)
+    encode = ENCODERS.get(kind(field))
+    expression = field.cached_col
+
+    def convert(value):
+        for converter in found:
+            value = converter(value, expression, connection)
+        return encode(value) if encode and value is not None else value
+    return convert
+
+
+def read_plan(model: type[models.Model], connection) -> tuple[str, list[tuple[int, Callable[[Any], Any]]]]:
+    """The SELECT (every concrete column, primary-key order) and the (index, converter) pairs it needs."""
+    qn, postgres = connection.ops.quote_name, connection.vendor == "postgresql"
+    exprs, todo = [], []
+    for i, f in enumerate(model._meta.concrete_fields):
+        col, k = qn(f.column), kind(f)
+        if k not in WIRE_KINDS:
+            exprs.append(col)
+            todo.append((i, _fallback(f, connection)))
+        elif postgres:
+            exprs.append({"DateTimeField": f"({col} AT TIME ZONE 'UTC')::text", "DateField": f"{col}::text",
+                          "TimeField": f"{col}::text", "DecimalField": f"{col}::text", "BooleanField": f"{col}::int",
+                          "JSONField": f"{col}::text", "GenericIPAddressField": f"host({col})"}.get(k, col))
+        else:
+            # SQLite: "+col" is the stored value without the decltype converters Django registers
+            exprs.append(f"+{col}" if k in ("DateTimeField", "DateField", "TimeField", "BooleanField") else col)
+    sql = f"SELECT {', '.join(exprs)} FROM {qn(model._meta.db_table)} ORDER BY {qn(model._meta.pk.column)}"
+    return sql, todo
+
+
+def raw_chunks(model: type[models.Model], alias: str, size: int = CHUNK_ROWS) -> Iterator[list[list[Any]]]:
+    """Rows of `model` in the wire form (format 2), `size` at a time, in primary-key order.
+
+    One query per table read in pieces (SQLite steps through it; PostgreSQL through a server-side
+    cursor), so memory does not grow with the table."""
+    connection = connections[alias]
+    sql, todo = read_plan(model, connection)
+    connection.ensure_connection()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("SET LOCAL DateStyle TO ISO")
+            cur.execute("SET LOCAL TimeZone TO 'UTC'")
+        cursor = connection.connection.cursor(name=f"huike_backup_{model._meta.db_table}")
+    else:
+        cursor = connection.connection.cursor()
+    try:
+        cursor.execute(sql)
+        while rows := cursor.fetchmany(size):
+            if todo:
+                rows = [list(row) for row in rows]
+                for row in rows:
+                    for i, convert in todo:
+                        if row[i] is not None:
+                            row[i] = convert(row[i])
+            yield rows
+    finally:
+        cursor.close()
+
+
 def canonical(alias: str = "default") -> dict[str, list[list[Any]]]:
     """Every model's rows, encoded, in primary-key order: what a restore must reproduce (tests, checks)."""
     out: dict[str, list[list[Any]]] = {}
@@ -105,9 +210,16 @@ def snapshot(using: str = "default", workdir: Path | None = None) -> Iterator[st
         path = Path(tmp) / "snapshot.sqlite3"
         connection.ensure_connection()
         target = sqlite3.connect(path)
+        source = connection.connection
+        mapped = source.execute("PRAGMA mmap_size").fetchone()[0]
+        source.execute("PRAGMA mmap_size = 0")  # read through the page cache: mapped pages count as memory
         try:
-            connection.connection.backup(target)
+            # in steps: copied all at once, SQLite keeps every page of the copy in memory until it ends
+            # (the peak grew with the database); between steps a write elsewhere restarts the copy,
+            # so the snapshot is still one moment
+            source.backup(target, pages=SNAPSHOT_PAGES)
         finally:
+            source.execute(f"PRAGMA mmap_size = {int(mapped)}")
             target.close()
         with attached(path_settings(using, path), SNAPSHOT_ALIAS):
             yield SNAPSHOT_ALIAS

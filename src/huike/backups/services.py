@@ -83,27 +83,31 @@ def backup_create(*, actor=None, output: Path | None = None, using: str = "defau
 
 def backup_restore(*, path: Path, force: bool = False, using: str = "default", media: Path | None = None,
                    passphrase: str | None = None) -> archive.Manifest:
-    """Replace the database (and the uploaded files) with a backup's. Checks everything before writing.
+    """Replace the database (and the uploaded files) with a backup's. Nothing stays changed unless all of it is right.
 
-    Pass 1 reads the whole file: key, authentication of every frame, structure and counts. Then the target
-    must have the backup's schema and (without force) no users or customers. Pass 2 loads in one
-    transaction; any failure rolls it back, and the uploaded files are swapped in only after the commit.
+    The key and the header come first (a wrong key is refused before anything else); then the target must
+    have the backup's schema and (without force) no users or customers. The rows are then loaded in one
+    transaction while the rest of the file is authenticated frame by frame and its structure and counts
+    checked: damage anywhere, even in the last frame, raises before the commit and rolls everything back.
+    The uploaded files go to a staging folder and are swapped in only after the commit.
     """
     passphrase = passphrase or key_from_env()
-    with open(path, "rb") as raw:
-        manifest = archive.verify(raw, passphrase)
-    load.check_target(manifest, using, force=force)
     media = Path(media or media_root())
-    media.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".restoring-", dir=media.parent))
-    try:
-        with open(path, "rb") as raw, transaction.atomic(using=using):
-            _load(raw, passphrase, using, staging)
-            _audit(None, "restore", using, {"file": Path(path).name, "taken_at": manifest.header["created_at"],
-                                            "rows": sum(manifest.rows.values()), "files": manifest.files})
-        _swap(staging, media)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    with open(path, "rb") as raw:
+        records = iter(archive.Reader(raw, passphrase))
+        _kind, header = next(records)
+        load.check_target(archive.Manifest(header=header), using, force=force)
+        media.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".restoring-", dir=media.parent))
+        try:
+            # SQLite: foreign keys are checked once at the end (load.Rebuilt), not on every row
+            with connections[using].constraint_checks_disabled(), transaction.atomic(using=using):
+                manifest = _load(records, header["format"], using, staging)
+                _audit(None, "restore", using, {"file": Path(path).name, "taken_at": header["created_at"],
+                                                "rows": sum(manifest.rows.values()), "files": manifest.files})
+            _swap(staging, media)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
     ContentType.objects.clear_cache()
     return manifest
 
@@ -115,28 +119,48 @@ def _audit(actor, action: str, using: str, facts: dict) -> None:
         audit_record(actor=actor, action=action, obj=schedule_get(), changes={k: [None, v] for k, v in facts.items()})
 
 
-def _load(raw, passphrase: str, using: str, staging: Path) -> None:
+def _load(records, content_format: int, using: str, staging: Path) -> archive.Manifest:
+    """Inside the caller's transaction: derived-table triggers, indexes and foreign keys off, every table
+    emptied and loaded, then all of it back (built once); returns the manifest once the end record checked out."""
     connection = connections[using]
     triggers = load.derived_table_triggers()
     for module in triggers:
         module.drop_triggers(connection)
+    rebuilt = load.Rebuilt(using)
+    rebuilt.take_off()
     load.wipe(using)
-    inserter, handle = load.Inserter(using), None
-    for kind, value in archive.Reader(raw, passphrase):
-        if kind == "rows":
-            inserter.insert(*value)
-        elif kind == "file":
-            target = staging / value
-            target.parent.mkdir(parents=True, exist_ok=True)
-            handle = target.open("wb")
-        elif kind == "piece":
-            handle.write(value)
-        elif kind == "file_end":
+    writer = load.BulkWriter(using) if content_format >= 2 else load.Inserter(using)
+    manifest, handle = None, None
+    try:
+        for kind, value in records:
+            if kind == "rows":
+                writer.insert(*value)
+                continue
+            if isinstance(writer, load.BulkWriter):
+                writer.close()
+            if kind == "file":
+                target = staging / value
+                target.parent.mkdir(parents=True, exist_ok=True)
+                handle = target.open("wb")
+            elif kind == "piece":
+                handle.write(value)
+            elif kind == "file_end":
+                handle.close()
+            elif kind == "end":
+                manifest = value
+    except BaseException as error:
+        if isinstance(writer, load.BulkWriter):
+            writer.close(error)
+        raise
+    finally:
+        if handle is not None:
             handle.close()
+    rebuilt.put_back()
     for module in triggers:
         module.create_triggers(connection)
     if connection.vendor == "postgresql":
         load.reset_sequences(using)
+    return manifest
 
 
 def _swap(staging: Path, media: Path) -> None:

@@ -52,6 +52,20 @@ def test_any_records_with_any_unicode_come_back_unchanged(records):
     assert opened(sealed(records)) == records
 
 
+def test_a_version_1_stream_of_json_lines_still_reads(small_frames):
+    # given records written as JSON lines under a version 1 header (backups made before msgpack)
+    records = big_records(8) + [{"t": "x", "名": "值 😀", "n": None, "l": [1, 2.5, True]}]
+    raw = io.BytesIO()
+    writer = RecordWriter(raw, KEY, version=1)
+    for record in records:
+        writer.write(record)
+    writer.close()
+    data = raw.getvalue()
+    # when opened / then the same records, and the header says version 1
+    assert data[8] == 1 and crypto.VERSION == 2
+    assert opened(data) == records
+
+
 def test_a_stream_of_several_frames_round_trips(small_frames):
     records = big_records()
     data = sealed(records)

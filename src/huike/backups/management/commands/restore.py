@@ -10,8 +10,8 @@ from huike.backups.services import backup_restore
 
 
 class Command(BaseCommand):
-    help = ("Rebuild the system from an encrypted backup (key in HUIKE_BACKUP_KEY). The whole file is checked "
-            "before anything is written; the target must be empty (no users or customers) unless --force, "
+    help = ("Rebuild the system from an encrypted backup (key in HUIKE_BACKUP_KEY). It loads in one transaction "
+            "that is committed only if the whole file checks out (any damage rolls it back); the target must be empty (no users or customers) unless --force, "
             "which replaces everything. A database without tables is migrated first (R-11.3).")
 
     def add_arguments(self, parser):
