@@ -137,6 +137,8 @@ def sql_load(args) -> None:
     from django.db import connection, transaction
     from reports import load as reports_load
 
+    from huike.reports import paused
+
     search_index = importlib.import_module("huike.customers.migrations.0004_list_indexes_and_search")
     order_indexes = []
     if connection.vendor == "sqlite":
@@ -153,7 +155,7 @@ def sql_load(args) -> None:
         with transaction.atomic(), connection.cursor() as cur:
             for _name, sql in order_indexes:
                 cur.execute(sql)
-            for sql in search_index.FTS_SQL[1:]:
+            for sql in paused.search_index_sql():
                 cur.execute(sql)
             cur.execute("ANALYZE")
 

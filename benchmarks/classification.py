@@ -126,7 +126,7 @@ def load(args) -> None:
     from django.db import connection, transaction
 
     from huike.accounts.models import Role, Team, User
-    from huike.reports import facts, summary
+    from huike.reports import facts, paused, summary
 
     team = Team.objects.create(name="基准团队")
     owners = [User.objects.create_user(f"bench{k}", password="x", role=Role.REP, team=team).pk for k in range(20)]
@@ -164,7 +164,7 @@ def load(args) -> None:
         summary.create_triggers(connection)
         facts.create_triggers(connection)
         with connection.cursor() as cur:
-            for sql in search_index.FTS_SQL[1:] if connection.vendor == "sqlite" else []:
+            for sql in paused.search_index_sql() if connection.vendor == "sqlite" else []:
                 cur.execute(sql)
     sql_loader.analyze()
     print(f"summaries and search index rebuilt, triggers back, analyze: {time.perf_counter() - t0:.1f} s")

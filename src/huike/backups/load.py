@@ -9,6 +9,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.color import no_style
 from django.db import IntegrityError, connections, models
 
+from huike.reports import paused
+
 from . import archive, dump
 from .crypto import BackupError, _msg
 
@@ -197,7 +199,7 @@ class Rebuilt:
         if search:
             for sql in search_index.FTS_DROP[:3]:  # the row triggers; the index is rebuilt in one go after
                 cur.execute(sql)
-            self.after += search_index.FTS_SQL[1:]
+            self.after += paused.search_index_sql()
 
     def _take_off_postgres(self, cur) -> None:
         # a constraint cannot be dropped while it has checks queued in this transaction (rows written

@@ -15,6 +15,7 @@ is deleted before the pause ends). It is set inside a savepoint, so an error und
 """
 from __future__ import annotations
 
+import importlib
 import json
 from contextlib import contextmanager
 
@@ -32,6 +33,13 @@ def fts_trigger(when: bool = True) -> str:
     condition = f" WHEN {running('sqlite')}" if when else ""
     return (f"CREATE TRIGGER customer_search_ai AFTER INSERT ON customers_customer{condition} BEGIN "
             "INSERT INTO customer_search(rowid, search_text) VALUES (new.id, new.search_text); END")
+
+
+def search_index_sql() -> list[str]:
+    """SQLite: rebuild the search index from the customers and put its row triggers back as they are now
+    (the insert trigger pausable), for a bulk loader that dropped them (a restore, the benchmarks' loads)."""
+    migration = importlib.import_module("huike.customers.migrations.0004_list_indexes_and_search")
+    return [migration.FTS_SQL[1], fts_trigger(), *migration.FTS_SQL[3:]]
 
 
 def _set(connection, on: bool) -> None:
