@@ -21,6 +21,7 @@ COLUMNS = ["customer_id", "reached", *[f"{s}_{k}" for s in STAGES for k in ("day
            *MIRRORED]
 # A change of these recomputes the stays (the first stay runs from the creation); of the rest, a copy.
 RECOMPUTE_ON = "created_at"
+RESYNC = "reports_fact_resync"  # mirror_paused: the customers whose mirrored columns moved (a temporary table)
 
 
 def _days(vendor: str, later: str, earlier: str) -> str:
@@ -83,21 +84,26 @@ def _changed(columns) -> str:
 def mirror_paused(connection, ids_sql: str):
     """A bulk writer of mirrored columns (a classification run rewrites a million tiers) runs its customer
     updates in the block without the per-row mirror and its day rollup (paused.paused: the same pause as a
-    batch of new customers), then the facts of `ids_sql` (a SELECT of customer ids) are synced at once: the
-    rollup loses their old rows, the facts copy the customers' mirrored columns, the rollup gains the new
-    rows. Only for writes that leave created_at (RECOMPUTE_ON) alone; needs a transaction (a failure rolls the
-    pause back with everything else)."""
+    batch of new customers), then syncs the facts of those customers among `ids_sql` (a SELECT of customer
+    ids) whose mirrored columns now differ: the rollup loses their old rows, the facts copy the customers'
+    mirrored columns, the rollup gains the new rows. Customers whose mirrored columns did not move (a value
+    class or relationship type change) cost one comparison. Only for writes that leave created_at
+    (RECOMPUTE_ON) alone; needs a transaction (a failure rolls the pause back with everything else)."""
     from . import paused, rollup
 
-    among = f"IN ({ids_sql})"
+    among = f"IN (SELECT customer_id FROM {RESYNC})"
+    differs = " OR ".join(f"f.{c} IS DISTINCT FROM c.{c}" for c in MIRRORED)
     with paused.paused(connection):
         yield
         cols = ", ".join(f"{c} = c.{c}" for c in MIRRORED)
         with connection.cursor() as cur:
+            cur.execute(f"CREATE TEMP TABLE {RESYNC} AS SELECT f.customer_id FROM {T} f JOIN customers_customer c "
+                        f"ON c.id = f.customer_id WHERE f.customer_id IN ({ids_sql}) AND ({differs})")
             cur.execute(rollup.catch_up_sql(connection.vendor, among, sign="-"))
             cur.execute(f"UPDATE {T} SET {cols} FROM customers_customer c WHERE c.id = {T}.customer_id "
                         f"AND {T}.customer_id {among}")
             cur.execute(rollup.catch_up_sql(connection.vendor, among))
+            cur.execute(f"DROP TABLE {RESYNC}")
 
 
 def _postgres() -> list[str]:

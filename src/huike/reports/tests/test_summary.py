@@ -159,6 +159,31 @@ def test_a_paused_mirror_syncs_in_bulk_and_a_failed_block_changes_nothing(book):
     assert (tiers(), high_value()) == (["medium", "medium", "high"], 1)
 
 
+def test_a_paused_mirror_syncs_only_the_moved_customers_twice_in_one_transaction(book):
+    from django.db import transaction
+
+    from huike.customers.models import Customer
+    from huike.reports import facts as customer_facts
+    from huike.reports.models import CustomerFact
+
+    org = book.org
+    only = f"SELECT id FROM customers_customer WHERE owner_id = {org.ra1.pk}"
+    # given one transaction with two paused blocks over ra1's customers: the first moves one tier and one
+    # value class (not mirrored), the second one tier back
+    with transaction.atomic():
+        with customer_facts.mirror_paused(connection, only):
+            Customer.objects.filter(pk=book.c1.pk).update(value_tier="low")
+            Customer.objects.filter(pk=book.c2.pk).update(value_class="key")
+        with customer_facts.mirror_paused(connection, only):
+            Customer.objects.filter(pk=book.c1.pk).update(value_tier="medium")
+    # then the facts hold the last tiers, and the facts and the day rollup equal a rebuild
+    tiers = [CustomerFact.objects.get(customer_id=c.pk).value_tier for c in (book.c1, book.c2, book.c7)]
+    assert tiers == ["medium", "high", ""]
+    kept_facts, kept_rollup = all_facts(), rollup_rows()
+    customer_facts.rebuild(connection)
+    assert (all_facts(), rollup_rows()) == (kept_facts, kept_rollup)
+
+
 def stage_rows():
     from huike.reports.models import OwnerStageCount
 
