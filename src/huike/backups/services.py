@@ -163,12 +163,17 @@ def _load(records, content_format: int, using: str, staging: Path) -> archive.Ma
     return manifest
 
 
-def _swap(staging: Path, media: Path) -> None:
-    """Put the restored files in place; files that were there move aside (kept, never silently lost)."""
+def _swap(staging: Path, media: Path, now: dt.datetime | None = None) -> None:
+    """Put the restored files in place; files that were there move aside (kept, never silently lost), to a
+    folder named by the time, numbered when a restore in the same second already took that name."""
     if media.exists():
         if any(media.iterdir()):
-            stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%d-%H%M%S")
-            media.rename(media.with_name(f"{media.name}.before-restore-{stamp}"))
+            stamp = (now or dt.datetime.now(dt.timezone.utc)).strftime("%Y%m%d-%H%M%S")
+            aside, n = media.with_name(f"{media.name}.before-restore-{stamp}"), 1
+            while aside.exists():
+                n += 1
+                aside = media.with_name(f"{media.name}.before-restore-{stamp}-{n}")
+            media.rename(aside)
         else:
             media.rmdir()
     staging.rename(media)

@@ -1,4 +1,6 @@
 """A restore that must not happen changes nothing: wrong key, a flipped byte, a cut file, a full database."""
+import datetime as dt
+
 import pytest
 
 from huike.backups import crypto, dump
@@ -96,3 +98,22 @@ def test_the_restore_keeps_the_derived_tables_and_their_triggers_working(org, ri
     assert CustomerFact.objects.filter(customer_id=customer.pk).exists()
     total = sum(r[2] for r in OwnerDaySales.objects.filter(owner_id=org.ra1.pk).values_list("owner_id", "day", "amount"))
     assert total == sum(r[2] for r in sales_before if r[0] == org.ra1.pk) + 10
+
+
+def test_two_restores_in_the_same_second_keep_both_sets_of_files_aside(tmp_path):
+    from huike.backups.services import _swap
+
+    # given a media folder that is set aside by a restore at 02:00:00, then refilled
+    media, moment = tmp_path / "media", dt.datetime(2026, 11, 23, 2, 0, 0, tzinfo=dt.timezone.utc)
+    for content in ("first", "second"):
+        media.mkdir()
+        (media / "a.txt").write_text(content)
+        staging = tmp_path / f"staging-{content}"
+        staging.mkdir()
+        (staging / "a.txt").write_text(f"restored after {content}")
+        # when a restore in the same second swaps its files in
+        _swap(staging, media, now=moment)
+        media.rename(tmp_path / f"restored-{content}")
+    # then both earlier folders are kept, the second under a numbered name
+    aside = {p.name: (p / "a.txt").read_text() for p in tmp_path.iterdir() if ".before-restore-" in p.name}
+    assert aside == {"media.before-restore-20261123-020000": "first", "media.before-restore-20261123-020000-2": "second"}

@@ -30,6 +30,13 @@ COMPOSED_SQL = {
     ("src/huike/reports/stages.py", "_delta"): "trigger SQL from constants ('NEW'/'OLD', '+'/'-')",
     ("src/huike/reports/stages.py", "<module>"): "trigger SQL built once at import from constants",
     ("src/huike/backups/load.py", "_plan"): _IDENTIFIERS + " (restore: quote_name on the backed-up models)",
+    ("src/huike/backups/dump.py", "read_plan"): _IDENTIFIERS + " and fixed per-type casts (backup: quote_name on the "
+                                                "backed-up models' columns)",
+    ("src/huike/backups/dump.py", "snapshot"): "PRAGMA mmap_size with int() of the value read back from SQLite",
+    ("src/huike/backups/load.py", "_take_off_sqlite"):
+        "DROP INDEX quote_name(index name read from sqlite_master); one %s placeholder per table name",
+    ("src/huike/backups/load.py", "_take_off_postgres"):
+        "DROP INDEX / ALTER TABLE DROP CONSTRAINT with quote_name on names read from the catalogue",
     ("src/huike/backups/load.py", "wipe"): "DELETE FROM quote_name(model table) for the app's own models only",
     ("src/huike/classification/features_sql.py", "_order_sql"):
         "columns are code constants; `where` is one of two fixed fragments using the %(cid)s parameter",
@@ -67,6 +74,7 @@ COMPOSED_SQL = {
 
 BANDIT = {
     ("src/huike/backups/load.py", "B608", "DELETE FROM"): COMPOSED_SQL[("src/huike/backups/load.py", "wipe")],
+    ("src/huike/backups/load.py", "B608", "tbl_name IN"): "one %s placeholder per table name; the names are bound",
     ("src/huike/classification/writer.py", "B608", "STAGE"): _IDENTIFIERS,
     ("src/huike/classification/writer.py", "B608", "RESULT_COLUMNS"): _IDENTIFIERS,
     ("src/huike/classification/writer.py", "B608", "HISTORY_COLUMNS"): _IDENTIFIERS,
