@@ -5,6 +5,7 @@ SQLite gets INSERTs of many rows each (the sqlite3 module's executemany steps on
 three times the cost), PostgreSQL a COPY (one statement for the whole batch instead of one per row)."""
 from __future__ import annotations
 
+import json
 from itertools import chain
 from operator import attrgetter
 from typing import Any, Callable
@@ -39,6 +40,21 @@ def insert(model: type[models.Model], objects: list[models.Model]) -> None:
             row[i] = adapt(row[i])
         rows.append(row)
     insert_rows(model._meta.db_table, [f.column for f in fields], rows)
+
+
+def among() -> str:
+    """`IN` a list of texts passed as ONE parameter (see list_param): `= ANY` of a text array on PostgreSQL,
+    json_each on SQLite. One statement text for any number of values (prepared once; the driver's statement
+    cache does not fill with one text per batch), and the planner still uses the column's index."""
+    if connection.vendor == "postgresql":
+        return "= ANY(%s::text[])"
+    return "IN (SELECT value FROM json_each(%s))"
+
+
+def list_param(values) -> Any:
+    """The parameter for among(): the list itself (PostgreSQL), its JSON text (SQLite)."""
+    values = list(values)
+    return values if connection.vendor == "postgresql" else json.dumps(values, ensure_ascii=False)
 
 
 def insert_rows(table: str, columns: list[str], rows: list[list]) -> None:
