@@ -62,21 +62,27 @@ def insert_rows(table: str, columns: list[str], rows: list[list]) -> None:
         return
     qn = connection.ops.quote_name
     head = f"{qn(table)} ({', '.join(map(qn, columns))})"
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {head} FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            return
-        one = f"({', '.join(['%s'] * len(columns))})"
-        per = max(1, min(100, _max_params() // len(columns)))
-        full = len(rows) - len(rows) % per
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {head} FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    connection.ensure_connection()
+    # SQLite: the sqlite3 connection itself, with its own "?" placeholders (Django's cursor rewrites every
+    # "%s" of each statement text with a regular expression: a tenth of the insert's time at 100 rows of
+    # 44 columns per statement). Same connection, so the same transaction; errors become Django's (a
+    # duplicate phone's IntegrityError is retried by the run).
+    raw = connection.connection
+    one = f"({', '.join(['?'] * len(columns))})"
+    per = max(1, min(100, _max_params() // len(columns)))
+    full = len(rows) - len(rows) % per
+    with connection.wrap_database_errors:
         if full:  # one statement text for every full group (prepared once, kept in the driver's cache)
-            values = ", ".join([one] * per)
+            sql = f"INSERT INTO {head} VALUES {', '.join([one] * per)}"
             for start in range(0, full, per):
-                cursor.execute(f"INSERT INTO {head} VALUES {values}", list(chain.from_iterable(rows[start:start + per])))
+                raw.execute(sql, list(chain.from_iterable(rows[start:start + per])))
         if full < len(rows):
-            cursor.executemany(f"INSERT INTO {head} VALUES {one}", rows[full:])
+            raw.executemany(f"INSERT INTO {head} VALUES {one}", rows[full:])
 
 
 def _max_params() -> int:
