@@ -1,6 +1,7 @@
 """Duplicate checks of a customer import: one indexed lookup per key for each batch."""
 import pytest
 from django.db import connection
+from django.utils import translation
 
 from huike.customers.models import Customer
 from huike.customers.services import customer_delete
@@ -39,16 +40,21 @@ def test_a_row_is_a_duplicate_by_each_key_alone(org):
     assert sorted(Customer.objects.values_list("name", flat=True)) == ["丙公司", "乙公司", "新5", "甲公司"]
 
 
-def test_a_row_matching_two_customers_is_an_error_naming_its_first_key(org):
+@pytest.mark.parametrize("language, message", [
+    ("zh-hans", "该行与 2 个不同的已有客户重复，请核对联系电话、邮箱或统一社会信用代码。"),
+    ("en", "The row matches 2 different existing customers; fix the phone, email or credit code."),
+])
+def test_a_row_matching_two_customers_is_an_error_naming_its_first_key(org, language, message):
     # given customers 甲 (phone) and 乙 (email)
     existing(org)
-    # when one row carries 甲's phone and 乙's email, with update
-    job = run_import(org.ra1, "c.csv", csv_bytes([["合并", "赵", "13900000001", "b@example.com", "", ""]],
-                                                 header=HEADER), on_duplicate="update")
-    # then the row is refused on the phone, nothing changes
+    # when one row carries 甲's phone and 乙's email, with update, imported in `language`
+    with translation.override(language):
+        job = run_import(org.ra1, "c.csv", csv_bytes([["合并", "赵", "13900000001", "b@example.com", "", ""]],
+                                                     header=HEADER), on_duplicate="update")
+    # then the row is refused on the phone in that language, nothing changes
     assert (job.created, job.updated, job.failed_rows) == (0, 0, 1)
     assert list(ImportRowError.objects.filter(job=job).values_list("row", "field", "message")) == [
-        (2, "phone", "该行与 2 个不同的已有客户重复，请核对联系电话、邮箱或统一社会信用代码。")]
+        (2, "phone", message)]
 
 
 def test_a_deleted_customer_is_not_a_duplicate(org):
