@@ -64,11 +64,20 @@ def _plan(ctx) -> list[tuple[int, str, str | None]]:
     return plan
 
 
+def _enum_memo(ctx) -> dict[tuple[str, str], str]:
+    """{(field, cell text): stored key} of the run (the enum indexes are fixed for the run)."""
+    memo = ctx.__dict__.get("_enum_memo")
+    if memo is None:
+        memo = ctx.__dict__["_enum_memo"] = {}
+    return memo
+
+
 def convert(ctx, cells: list) -> tuple[dict[str, Any], list[tuple[str, str]]]:
     """Cells → service input (keys for labels, dates, booleans, tag lists); conversion problems listed."""
     data: dict[str, Any] = {}
     problems: list[tuple[str, str]] = []
     text = col.text
+    memo = _enum_memo(ctx)
     for index, name, kind in _plan(ctx):
         value = cells[index]
         if kind is None:  # plain text, most columns
@@ -86,7 +95,15 @@ def convert(ctx, cells: list) -> tuple[dict[str, Any], list[tuple[str, str]]]:
                 data[name] = col.tags(value)
             else:
                 raw = text(value)
-                data[name] = ctx.enums[name].get(col.normalise_header(raw), raw) if raw else ""
+                if not raw:
+                    data[name] = ""
+                    continue
+                found = memo.get((name, raw))
+                if found is None:  # a column holds a few distinct labels: each normalised once per run
+                    found = ctx.enums[name].get(col.normalise_header(raw), raw)
+                    if len(memo) < 100_000:
+                        memo[(name, raw)] = found
+                data[name] = found
         except col.CellError as e:
             problems.append((e.field, e.message))
     for name in ("kind", "intent", "stage"):
