@@ -307,7 +307,8 @@ class Statistics:
     those lookups use (ANALYZE of a few columns: ~0.1 s at 20,000 customers), between batches. A large
     table (a 100,000-row import into a million customers) is never analyzed by the import."""
 
-    TABLES = "customers_customer (id, deleted_at), customers_stagechange (customer_id), reports_customerfact (customer_id)"
+    ANALYZE = ("ANALYZE customers_customer (id, deleted_at), customers_stagechange (customer_id), "
+               "reports_customerfact (customer_id)")
     MIN_ROWS = 1000
 
     def __init__(self):
@@ -333,7 +334,7 @@ class Statistics:
             with transaction.atomic(), connection.cursor() as cursor:
                 # a concurrent ANALYZE (autovacuum) holds the lock: skip this one rather than wait
                 cursor.execute("SET LOCAL lock_timeout = '2s'")
-                cursor.execute(f"ANALYZE {self.TABLES}")
+                cursor.execute(self.ANALYZE)
         except OperationalError:
             return False
         return True
