@@ -111,7 +111,8 @@ def report(label: str, n: int, base: float, r: dict) -> None:
     print(f"{label:<28} {n / total:>9,.0f} rows/s  (check {r['inspect']:.1f} s + run {r['run']:.1f} s; "
           f"created {r['created']:,}, skipped {r['skipped']:,}, errors {r['failed']:,}); peak {r['maxrss_mib']:.0f} MiB; "
           f"{n / r['cpu']:,.0f} rows per CPU-second of the child (the machine is shared); "
-          f"baseline read {n / base:,.0f} rows/s, import/baseline time ×{total / base:.1f}")
+          f"baseline read {n / base:,.0f} rows/s, import/baseline time ×{total / base:.1f}; "
+          f"load average {os.getloadavg()[0]:.2f}")
 
 
 def main() -> None:

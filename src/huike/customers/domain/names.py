@@ -11,6 +11,8 @@ _SUFFIXES = [
     "co.,ltd.", "co., ltd.", "co.,ltd", "co. ltd", "co ltd", "company limited", "limited", "ltd.", "ltd",
     "inc.", "inc", "corp.", "corp", "corporation", "llc", "gmbh", "股份",
 ]
+_SUFFIX_SET = frozenset(_SUFFIXES)
+_SUFFIX_ENDS = frozenset(suffix[-1] for suffix in _SUFFIXES)  # a text ending otherwise has no legal form
 _PROVINCES = [
     "北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽", "福建", "江西",
     "山东", "河南", "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西", "甘肃", "青海", "台湾",
@@ -33,7 +35,9 @@ def normalize_company_name(name: str) -> str:
 
 def _strip_legal_forms(text: str) -> str:
     """Drop trailing legal forms repeatedly, but never down to nothing (「有限公司」 stays)."""
-    while text not in _SUFFIXES:
+    while text not in _SUFFIX_SET:
+        if text[-1:] not in _SUFFIX_ENDS:
+            return text
         for suffix in _SUFFIXES:
             rest = text[: -len(suffix)].rstrip(" ,.") if text.endswith(suffix) else None
             if rest:

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import phonenumbers
-from phonenumbers.phonenumberutil import _is_number_matching_desc
 
 _CN_MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _SEPARATORS = re.compile(r"[\s\-()（）.·]")
@@ -97,6 +96,30 @@ def _cn_metadata():
     return metadata, re.compile(metadata.national_prefix_for_parsing or r"(?!)"), kinds
 
 
+class _Desc:
+    """A PhoneNumberDesc's test, compiled once: what phonenumbers' _is_number_matching_desc decides (its
+    possible lengths, then its pattern matching the whole number), without looking the pattern up in the
+    regular-expression cache on every call."""
+
+    __slots__ = ("lengths", "pattern")
+
+    def __init__(self, desc):
+        self.lengths = frozenset(desc.possible_length or ()) if desc is not None else None
+        text = desc.national_number_pattern if desc is not None else None
+        self.pattern = re.compile(text) if text else None
+
+    def matches(self, digits: str) -> bool:
+        if self.lengths is None or (self.lengths and len(digits) not in self.lengths) or self.pattern is None:
+            return False
+        return self.pattern.match(digits) is not None and self.pattern.fullmatch(digits) is not None
+
+
+@lru_cache(maxsize=1)
+def _cn_descs() -> tuple[_Desc, list[_Desc]]:
+    metadata, _prefix, kinds = _cn_metadata()
+    return _Desc(metadata.general_desc), [_Desc(kind) for kind in kinds]
+
+
 def _plain_cn_number(digits: str) -> bool | None:
     """Is a Chinese number of plain digits (no +, no country code, no national prefix) valid?
 
@@ -106,9 +129,10 @@ def _plain_cn_number(digits: str) -> bool | None:
     type's pattern match), from the same metadata, mobile tried first. None: it starts like a prefix,
     so only the general path can tell.
     """
-    metadata, prefix, kinds = _cn_metadata()
+    prefix = _cn_metadata()[1]
     if prefix.match(digits):
         return None
-    if not _is_number_matching_desc(digits, metadata.general_desc):
+    general, kinds = _cn_descs()
+    if not general.matches(digits):
         return False
-    return any(_is_number_matching_desc(digits, kind) for kind in kinds)
+    return any(kind.matches(digits) for kind in kinds)

@@ -123,3 +123,21 @@ def test_one_audit_entry_per_batch_names_every_customer_created(org):
     codes = [code for e in entries for code in e.changes["customers"][1]]
     assert len(entries) == 3
     assert sorted(codes) == sorted(Customer.objects.values_list("code", flat=True))
+
+
+def test_labels_repeated_down_a_column_convert_to_the_same_keys_every_time(org):
+    from huike.imports import customer_rows, services
+
+    # given a run's context for a file with industry, intent and stage columns
+    header = ["客户名称", "联系人", "联系电话", "所属行业", "意向等级", "Funnel stage"]
+    job = run_import(org.ra1, "c.csv", csv_bytes([["甲", "张", "13900000001", "制造业", "高意向", "意向客户"]],
+                                                 header=header))
+    ctx = services._context(job)
+    row = ["乙", "李", "13900000002", "Manufacturing", "高", "  intent  "]
+    # when the same cells are converted twice (the second time from the run's memo) and a new label once
+    first, second = customer_rows.convert(ctx, row), customer_rows.convert(ctx, row)
+    other = customer_rows.convert(ctx, ["丙", "王", "13900000003", "不存在的行业", "", ""])
+    # then both conversions give the stored keys, and an unknown label stays as written (the check lists it)
+    assert first == second == ({"name": "乙", "contact_name": "李", "phone": "13900000002",
+                                "industry": "manufacturing", "intent": "high", "stage": "intent"}, [])
+    assert other == ({"name": "丙", "contact_name": "王", "phone": "13900000003", "industry": "不存在的行业"}, [])

@@ -15,6 +15,11 @@ COMPOSED_SQL = {
         "time are %s parameters",
     ("src/huike/imports/bulk.py", "insert"): _IDENTIFIERS + " (quote_name of the model's table and columns)",
     ("src/huike/imports/bulk.py", "insert_rows"): _IDENTIFIERS + " (quote_name of the table and columns)",
+    ("src/huike/imports/customer_rows.py", "_existing_sql"):
+        "the customer table from Model._meta, the key columns (KEYS constant) and bulk.among()'s fixed fragment, "
+        "whose one %s takes the batch's values",
+    ("src/huike/imports/customer_rows.py", "_ids_by_code"):
+        "the customer table from Model._meta and bulk.among()'s fixed fragment; the codes are one %s parameter",
     ("src/huike/reports/facts.py", "rebuild_rows"): "DELETE/INSERT over the facts table constant",
     ("src/huike/reports/rollup.py", "_delta"):
         "trigger SQL: metric expressions over fixed columns of row alias NEW/OLD, sign '+'/'-'",
@@ -80,6 +85,8 @@ BANDIT = {
     ("src/huike/classification/writer.py", "B608", "HISTORY_COLUMNS"): _IDENTIFIERS,
     ("src/huike/classification/writer.py", "B608", "BATCH"): _IDENTIFIERS,
     ("src/huike/reports/facts.py", "B608", "among"): COMPOSED_SQL[("src/huike/reports/facts.py", "mirror_paused")],
+    ("src/huike/imports/customer_rows.py", "B608", "WHERE code {bulk.among()}"):
+        COMPOSED_SQL[("src/huike/imports/customer_rows.py", "_ids_by_code")],
     ("src/huike/imports/bulk.py", "B608", "INSERT INTO {head}"): COMPOSED_SQL[("src/huike/imports/bulk.py", "insert_rows")],
     ("src/huike/core/api_testing.py", "B608", "quote_name"): "test helper: quote_name of each model's table",
     ("src/huike/customers/web/rows.py", "B703", "mark_safe"):

@@ -90,3 +90,20 @@ def test_numbers_starting_like_a_carrier_code_take_the_general_path():
     assert _general_path("17912345678") is None
     assert normalize_phone("17912345678") == PhoneResult(None, "mobile")
     assert display_phone("+8617912345678") == "179 1234 5678"
+
+
+def test_the_compiled_number_descriptions_decide_as_phonenumbers_does():
+    from phonenumbers.phonenumberutil import _is_number_matching_desc
+
+    from huike.customers.domain.phones import _cn_descs, _cn_metadata
+
+    # given the CN metadata's general description and every number type, and numbers of 3 to 17 digits
+    metadata, _prefix, kinds = _cn_metadata()
+    general, compiled = _cn_descs()
+    numbers = [f"{start}{tail}"[:length] for start in ("10", "13", "15", "17", "18", "19", "20", "40", "80", "95")
+               for tail in ("0" * 15, "123456789012345", "987654321098765") for length in range(3, 18)]
+    for digits in numbers:
+        # when each compiled description is asked
+        # then it answers as phonenumbers' own check does
+        assert general.matches(digits) == _is_number_matching_desc(digits, metadata.general_desc), digits
+        assert [c.matches(digits) for c in compiled] == [_is_number_matching_desc(digits, k) for k in kinds], digits
