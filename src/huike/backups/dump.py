@@ -211,15 +211,18 @@ def snapshot(using: str = "default", workdir: Path | None = None) -> Iterator[st
         connection.ensure_connection()
         target = sqlite3.connect(path)
         source = connection.connection
-        mapped = source.execute("PRAGMA mmap_size").fetchone()[0]
-        source.execute("PRAGMA mmap_size = 0")  # read through the page cache: mapped pages count as memory
+        # an in-memory database maps nothing and answers the pragma with no row
+        mapped = (source.execute("PRAGMA mmap_size").fetchone() or [None])[0]
+        if mapped:
+            source.execute("PRAGMA mmap_size = 0")  # read through the page cache: mapped pages count as memory
         try:
             # in steps: copied all at once, SQLite keeps every page of the copy in memory until it ends
             # (the peak grew with the database); between steps a write elsewhere restarts the copy,
             # so the snapshot is still one moment
             source.backup(target, pages=SNAPSHOT_PAGES)
         finally:
-            source.execute(f"PRAGMA mmap_size = {int(mapped)}")
+            if mapped:
+                source.execute(f"PRAGMA mmap_size = {int(mapped)}")
             target.close()
         with attached(path_settings(using, path), SNAPSHOT_ALIAS):
             yield SNAPSHOT_ALIAS
