@@ -61,7 +61,7 @@ def test_on_postgresql_an_import_into_an_empty_table_leaves_estimates_of_its_row
 def test_on_sqlite_nothing_is_analyzed(org):
     # given the statistics of a run on SQLite
     if connection.vendor != "sqlite":
-        pytest.skip("SQLite's planner does not use these estimates")
+        pytest.skip("about SQLite only: on PostgreSQL the re-analysis is the test above")
     stats = customer_rows.Statistics()
     # when a large batch is reported
     # then nothing runs
