@@ -32,7 +32,7 @@ CHUNK = 50_000  # changed customers built and written at a time
 def apply(*, snap: Snapshot, res: Results, run_id: int | None, as_of: dt.date, t: Thresholds,
           thresholds_id: int) -> dict[str, int]:
     """Write the customers whose fingerprint changed, CHUNK at a time so memory stays bounded."""
-    stored_hash = np.array([h or 0 for h in snap.current["classification_hash"]], dtype=np.int64)
+    stored_hash = snap.current["classification_hash"]
     changed = np.flatnonzero(res.hashes != stored_hash)
     strategies = {(s.dimension, s.value): s for s in Strategy.objects.filter(active=True)}
     counts = {"changed": len(changed), "history": 0, "pending": 0, "tasks": 0}

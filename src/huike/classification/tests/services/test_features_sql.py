@@ -80,3 +80,25 @@ def test_the_non_renewed_streak_counts_the_latest_ended_contracts_in_a_row(org):
     got = {name: int(snap.features.columns["nonrenewed_streak"][ids.index(c.pk)]) for name, c in customers.items()}
     # then the streak stops at the first renewed contract and looks at two at most
     assert got == {"two_in_a_row": 2, "one": 1, "renewed_last": 0, "single": 1, "none": 0}
+
+
+def test_the_stored_codes_and_flags_are_read_exactly_including_a_code_outside_the_known_ones(org):
+    from huike.customers.models import Customer
+
+    # given a classified customer with flags, an unclassified one, and one whose tier is a value no run writes
+    a, b, odd = make_customer(org.ra1), make_customer(org.ra2), make_customer(org.ra1)
+    Customer.objects.filter(pk=a.pk).update(value_tier="high", value_class="key", relationship_type="churn_risk",
+                                            core_business=True, new_demand=True)
+    Customer.objects.filter(pk=odd.pk).update(value_tier="legacy")
+    # when the snapshot is loaded
+    snap = features_sql.load(AS_OF, Thresholds())
+    # then each customer's stored codes, flags and owner are the ones in the database
+    ids = snap.features.ids.tolist()
+    assert ids == sorted([a.pk, b.pk, odd.pk])
+    got = {cid: (snap.current["value_tier"][i], snap.current["value_class"][i],
+                 snap.current["relationship_type"][i], bool(snap.features.columns["core_business"][i]),
+                 bool(snap.features.columns["proactive"][i]), bool(snap.features.columns["new_demand"][i]),
+                 int(snap.owners[i])) for i, cid in enumerate(ids)}
+    assert got == {a.pk: ("high", "key", "churn_risk", True, False, True, org.ra1.pk),
+                   b.pk: ("", "", "", False, False, False, org.ra2.pk),
+                   odd.pk: ("legacy", "", "", False, False, False, org.ra1.pk)}

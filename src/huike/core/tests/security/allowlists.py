@@ -45,6 +45,10 @@ COMPOSED_SQL = {
     ("src/huike/backups/load.py", "wipe"): "DELETE FROM quote_name(model table) for the app's own models only",
     ("src/huike/classification/features_sql.py", "_order_sql"):
         "columns are code constants; `where` is one of two fixed fragments using the %(cid)s parameter",
+    ("src/huike/classification/features_sql.py", "_frames"):
+        "COPY (sql) TO STDOUT around the module's own feature statements; their values are bound parameters",
+    ("src/huike/classification/features_sql.py", "_stored_codes"):
+        "a column name from STORED_CODES' constant keys; one %s placeholder per customer id",
     ("src/huike/classification/features_sql.py", "load"):
         "day-number expressions over fixed column names; filters are fixed fragments with %(name)s parameters",
     ("src/huike/classification/writer.py", "customers"): _IDENTIFIERS + " (STAGE_COLUMNS, the STAGE table)",
@@ -81,6 +85,8 @@ BANDIT = {
     ("src/huike/backups/load.py", "B608", "DELETE FROM"): COMPOSED_SQL[("src/huike/backups/load.py", "wipe")],
     ("src/huike/backups/load.py", "B608", "tbl_name IN"): "one %s placeholder per table name; the names are bound",
     ("src/huike/classification/writer.py", "B608", "STAGE"): _IDENTIFIERS,
+    ("src/huike/classification/features_sql.py", "B608", "SELECT id, {name} FROM customers_customer"):
+        COMPOSED_SQL[("src/huike/classification/features_sql.py", "_stored_codes")],
     ("src/huike/classification/writer.py", "B608", "RESULT_COLUMNS"): _IDENTIFIERS,
     ("src/huike/classification/writer.py", "B608", "HISTORY_COLUMNS"): _IDENTIFIERS,
     ("src/huike/classification/writer.py", "B608", "BATCH"): _IDENTIFIERS,
