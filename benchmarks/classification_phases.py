@@ -5,7 +5,7 @@ with every SQL statement over half a second printed, on a database the classific
         .venv/bin/python benchmarks/classification_phases.py [--reset] 2026-09-30 2026-10-31 2026-10-31
 
 --reset first puts every customer back to unclassified (as `classification.py --reuse` does). Each date is
-one run as of that date, committed (so the next date sees it).
+one run as of that date, committed (so the next date sees it), or rolled back with --rollback.
 """
 from __future__ import annotations
 
@@ -26,6 +26,8 @@ def main() -> None:
     p.add_argument("--db", choices=["sqlite", "postgres"], default="postgres")
     p.add_argument("--data-dir", help="SQLite: the data directory holding the loaded database")
     p.add_argument("--reset", action="store_true")
+    p.add_argument("--rollback", action="store_true", help="roll each run back instead of committing it, so the "
+                   "same run can be timed again (before / after a change) on the same data")
     p.add_argument("dates", nargs="+", type=dt.date.fromisoformat)
     args = p.parse_args()
     configure(args.db, args.data_dir)
@@ -85,6 +87,8 @@ def main() -> None:
                 print(f"   {label}: {seconds:.1f} s")
             print(counts)
             t = time.perf_counter()
+            if args.rollback:
+                transaction.set_rollback(True)
         print(f"commit: {time.perf_counter() - t:.1f} s; total {time.perf_counter() - began:.1f} s", flush=True)
 
 

@@ -8,8 +8,7 @@ import numpy as np
 from django.db import connection
 from django.utils import timezone
 
-from huike.automation.models import Reminder
-from huike.automation.services import reminders_create
+from huike.automation.services import reminders_create_rows
 from huike.reports import facts
 
 from .domain.rules import CLASS_CODES, RELATIONSHIP_CODES, TIER_CODES
@@ -27,76 +26,98 @@ STAGE_COLUMNS = (*CODE_COLUMNS, "codes_changed", *RESULT_COLUMNS)
 BATCH = 20_000
 STAGE = "classification_stage"
 CHUNK = 50_000  # changed customers built and written at a time
+COPY_ROWS = 5_000  # rows per string written to COPY
 
 
 def apply(*, snap: Snapshot, res: Results, run_id: int | None, as_of: dt.date, t: Thresholds,
           thresholds_id: int) -> dict[str, int]:
     """Write the customers whose fingerprint changed, CHUNK at a time so memory stays bounded."""
-    stored_hash = snap.current["classification_hash"]
-    changed = np.flatnonzero(res.hashes != stored_hash)
+    changed = np.flatnonzero(res.hashes != snap.current["classification_hash"])
     strategies = {(s.dimension, s.value): s for s in Strategy.objects.filter(active=True)}
     counts = {"changed": len(changed), "history": 0, "pending": 0, "tasks": 0}
-    out = _Staging()
+    out = _Staging(as_of)
     for start in range(0, len(changed), CHUNK):
-        rows, changes, reminders, pending_ids = _chunk(snap, res, changed[start:start + CHUNK], run_id, as_of, t,
-                                                       thresholds_id, strategies)
-        out.customers(rows)
+        staged, changes, reminders, pending_ids = _chunk(snap, res, changed[start:start + CHUNK], run_id, as_of, t,
+                                                         thresholds_id, strategies)
+        out.customers(staged)
         if pending_ids:
             _supersede_pending(pending_ids)
         _insert_history(changes)
         counts["history"] += len(changes)
         counts["pending"] += len(pending_ids)
-        counts["tasks"] += reminders_create(reminders)
+        counts["tasks"] += reminders_create_rows(reminders)
     out.finish()
     return counts
 
 
+_TIERS, _CLASSES, _RELATIONSHIPS = (np.array(codes, dtype=object)
+                                    for codes in (TIER_CODES, CLASS_CODES, RELATIONSHIP_CODES))
+
+
 def _chunk(snap, res, changed, run_id, as_of, t, thresholds_id, strategies):
+    """The staged columns, history rows, strategy tasks and newly pending customers of these changed rows.
+    The codes are compared column-wise; only the evidence is a string per row."""
     ft, cur = snap.features, snap.current
     now = timezone.now()
-    rows, changes, reminders, pending_ids = [], [], [], []
-    history_evidence = json.dumps({"run": run_id})
     created_at = connection.ops.adapt_datetimefield_value(now)  # the engine's own text form on SQLite
     ev = EvidenceRows(ft, res, changed, run_id, as_of, thresholds_id, cur["stage_since"])
-    ids, hashes, owners = ft.ids[changed].tolist(), res.hashes[changed].tolist(), snap.owners[changed].tolist()
-    olds = [[v or "" for v in cur[k][changed]] for k in ("value_tier", "value_class", "relationship_type")]
-    for j, cid in enumerate(ids):
-        old_tier, old_class, old_rel = olds[0][j], olds[1][j], olds[2][j]
-        new_tier = TIER_CODES[ev.tier[j]] if ev.tier[j] >= 0 else old_tier
-        new_rel = RELATIONSHIP_CODES[ev.rel[j]]
-        computed_class = CLASS_CODES[ev.klass[j]]
-        # A first value class takes effect at once; a later change waits for a manager (R-5.2).
-        pending = bool(old_class) and t.class_approval and computed_class != old_class
-        r, f, m = ev.rfm[j]
-        stored_class = old_class if pending else computed_class
-        codes_changed = (new_tier, stored_class, new_rel) != (old_tier, old_class, old_rel)
-        rows.append((new_tier, stored_class, new_rel, codes_changed, ev.row(j, pending), r or None, f or None,
-                     m or None, ev.segment[j] or None, as_of, hashes[j], cid))
-        for dim, before, after in (("value_tier", old_tier, new_tier), ("relationship_type", old_rel, new_rel),
-                                   ("value_class", old_class, computed_class)):
-            if before == after:
+    old = {name: cur[name][changed] for name in CODE_COLUMNS}
+    tier = res.tier[changed]
+    computed_class = _CLASSES[res.klass[changed]]
+    # A first value class takes effect at once; a later change waits for a manager (R-5.2).
+    pending = (old["value_class"] != "") & (computed_class != old["value_class"]) & t.class_approval
+    new = {"value_tier": np.where(tier >= 0, _TIERS[np.maximum(tier, 0)], old["value_tier"]),
+           "value_class": np.where(pending, old["value_class"], computed_class),
+           "relationship_type": _RELATIONSHIPS[res.rel[changed]]}
+    codes_changed = np.zeros(len(changed), dtype=bool)
+    for name in CODE_COLUMNS:
+        codes_changed |= new[name] != old[name]
+    ids = ft.ids[changed]
+    staged = {**{name: new[name].tolist() for name in CODE_COLUMNS}, "codes_changed": codes_changed.tolist(),
+              "evidence": [ev.row(j, p) for j, p in enumerate(pending.tolist())],
+              **{name: res_col[changed].tolist() for name, res_col in (("rfm_r", res.r), ("rfm_f", res.f),
+                                                                       ("rfm_m", res.m), ("segment", res.segment))},
+              "hash": res.hashes[changed].tolist(), "id": ids.tolist()}
+
+    history_evidence = json.dumps({"run": run_id})
+    owners = snap.owners[changed]
+    changes, reminders = [], []
+    plans = {}  # per strategy: its actions, body and due time, prepared once per chunk
+    for dim, after in (("value_tier", new["value_tier"]), ("relationship_type", new["relationship_type"]),
+                       ("value_class", computed_class)):
+        before = old[dim]
+        moved = before != after
+        waiting = pending if dim == "value_class" else np.zeros(len(changed), dtype=bool)
+        for j in np.flatnonzero(moved).tolist():
+            status = ChangeStatus.PENDING if waiting[j] else ChangeStatus.APPLIED
+            changes.append((int(ids[j]), dim, before[j], after[j], as_of, run_id, history_evidence, status,
+                            created_at))
+        if dim == "value_tier":
+            continue
+        # a change of relationship type or value class that took effect (not a first one) brings the strategy
+        for j in np.flatnonzero(moved & ~waiting & (before != "")).tolist():
+            strategy = strategies.get((dim, after[j]))
+            if strategy is None:
                 continue
-            status = ChangeStatus.PENDING if (dim == "value_class" and pending) else ChangeStatus.APPLIED
-            changes.append((cid, dim, before, after, as_of, run_id, history_evidence, status, created_at))
-            if status == ChangeStatus.PENDING:
-                pending_ids.append(cid)
-            elif before and dim != "value_tier":
-                reminders += strategy_tasks(strategies.get((dim, after)), cid, owners[j], as_of, now)
-    return rows, changes, reminders, pending_ids
+            if strategy.pk not in plans:
+                plans[strategy.pk] = _TaskPlan(strategy, as_of, now)
+            reminders += plans[strategy.pk].rows(int(ids[j]), int(owners[j]), created_at)
+    return staged, changes, reminders, ids[pending].tolist()
 
 
-def strategy_tasks(strategy: Strategy | None, customer_id: int, owner_id: int, as_of: dt.date,
-                   now: dt.datetime) -> list[Reminder]:
-    """The strategy's core actions as reminders for the owner; the key makes a repeat add nothing."""
-    if strategy is None:
-        return []
-    due = now + dt.timedelta(days=strategy.task_due_days)
-    return [
-        Reminder(user_id=owner_id, customer_id=customer_id, title=action[:200], due_at=due, source="strategy",
-                 body=f"{strategy.service_level}\n{strategy.contact_frequency}",
-                 key=f"strategy:{customer_id}:{strategy.dimension}:{strategy.value}:{as_of.isoformat()}:{n}")
-        for n, action in enumerate(strategy.actions())
-    ]
+class _TaskPlan:
+    """A strategy's core actions as reminders for a customer's owner (REMINDER_COLUMNS), due after the
+    strategy's days; the key (customer, strategy, run date, action) makes a repeat add nothing."""
+
+    def __init__(self, strategy: Strategy, as_of: dt.date, now: dt.datetime):
+        self.actions = [action[:200] for action in strategy.actions()]
+        self.body = f"{strategy.service_level}\n{strategy.contact_frequency}"
+        self.due = connection.ops.adapt_datetimefield_value(now + dt.timedelta(days=strategy.task_due_days))
+        self.key = f"{strategy.dimension}:{strategy.value}:{as_of.isoformat()}"
+
+    def rows(self, customer_id: int, owner_id: int, created_at) -> list[tuple]:
+        return [(owner_id, customer_id, action, self.body, self.due, "strategy",
+                 f"strategy:{customer_id}:{self.key}:{n}", created_at) for n, action in enumerate(self.actions)]
 
 
 def _supersede_pending(customer_ids: list[int]) -> None:
@@ -112,12 +133,13 @@ class _Staging:
     synced in bulk (reports.facts.mirror_paused): row by row, the mirror and its day rollup cost more than the
     update itself when a first run classifies a million customers."""
 
-    def __init__(self):
+    def __init__(self, as_of: dt.date):
         self.postgres = connection.vendor == "postgresql"
+        self.as_of = as_of
         self.staged = False
 
-    def customers(self, rows: list[tuple]) -> None:
-        if not rows:
+    def customers(self, staged: dict[str, list]) -> None:
+        if not staged["id"]:
             return
         cols = ", ".join(STAGE_COLUMNS)
         with connection.cursor() as cur:
@@ -134,11 +156,11 @@ class _Staging:
                 self.staged = True
             if self.postgres:
                 with cur.cursor.copy(f"COPY {STAGE} ({cols}, id) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
+                    for start in range(0, len(staged["id"]), COPY_ROWS):
+                        copy.write(_copy_text(staged, start, start + COPY_ROWS, self.as_of))
             else:
                 marks = ", ".join(["%s"] * (len(STAGE_COLUMNS) + 1))
-                cur.executemany(f"INSERT INTO {STAGE} ({cols}, id) VALUES ({marks})", rows)
+                cur.executemany(f"INSERT INTO {STAGE} ({cols}, id) VALUES ({marks})", _tuples(staged, self.as_of))
 
     def finish(self) -> None:
         if not self.staged:
@@ -156,6 +178,36 @@ class _Staging:
                         "WHERE c.id = t.id AND t.codes_changed")
         with connection.cursor() as cur:
             cur.execute(f"DELETE FROM {STAGE}")
+
+
+def _tuples(staged: dict[str, list], as_of: dt.date):
+    """The staged rows in STAGE_COLUMNS order (then the id); RFM scores and segment 0 are stored as NULL."""
+    return [(tier, klass, rel, moved, evidence, r or None, f or None, m or None, seg or None, as_of, h, cid)
+            for tier, klass, rel, moved, evidence, r, f, m, seg, h, cid in zip(
+                staged["value_tier"], staged["value_class"], staged["relationship_type"], staged["codes_changed"],
+                staged["evidence"], staged["rfm_r"], staged["rfm_f"], staged["rfm_m"], staged["segment"],
+                staged["hash"], staged["id"])]
+
+
+def _copy_text(staged: dict[str, list], start: int, stop: int, as_of: dt.date) -> str:
+    """Rows start:stop in COPY's text format, one string: formatting the lines here costs a fraction of
+    adapting every value on its own. The evidence is built from numbers, ISO dates and fixed codes, so it
+    and the codes hold no tab, newline or backslash that the format would need escaped; that is checked, not
+    assumed."""
+    evidence = staged["evidence"][start:stop]
+    joined = "".join([*evidence, *(code for name in CODE_COLUMNS for code in staged[name][start:stop])])
+    if "\\" in joined or "\t" in joined or "\n" in joined:
+        raise ValueError("a staged classification row holds a tab, newline or backslash")
+    day = as_of.isoformat()
+
+    def opt(v):
+        return str(v) if v else "\\N"
+    return "".join(
+        f"{tier}\t{klass}\t{rel}\t{'t' if moved else 'f'}\t{ev}\t{opt(r)}\t{opt(f)}\t{opt(m)}\t{opt(seg)}\t"
+        f"{day}\t{h}\t{cid}\n"
+        for tier, klass, rel, moved, ev, r, f, m, seg, h, cid in zip(
+            *(staged[name][start:stop] for name in ("value_tier", "value_class", "relationship_type", "codes_changed")),
+            evidence, *(staged[name][start:stop] for name in ("rfm_r", "rfm_f", "rfm_m", "segment", "hash", "id"))))
 
 
 def _insert_history(rows: list[tuple]) -> None:

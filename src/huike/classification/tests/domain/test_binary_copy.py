@@ -72,7 +72,7 @@ def test_a_later_row_of_another_layout_is_refused():
 
 
 @pytest.mark.parametrize("data, message", [
-    (b"COPY\n" + b"\0" * 30, "not a binary COPY stream"),
+    (b"COPY\n" + b"\0" * 30, "not a binary copy stream"),
     (HEADER + row(("q", 1)) + row(("q", 2))[:5], "trailer"),
     (HEADER, "ended before"),
 ])

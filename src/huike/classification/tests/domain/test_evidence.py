@@ -1,9 +1,11 @@
 import datetime as dt
 
+import pytest
 from django.utils import translation
 
 from huike.classification.domain.features import FEATURE_NAMES
 from huike.classification.evidence import explain, money
+from huike.classification.writer import _copy_text
 
 
 def stored(**features):
@@ -50,3 +52,20 @@ def test_unclassified_with_orders_lists_why_each_rule_failed():
 
 def test_empty_evidence_explains_nothing():
     assert explain({}) == {}
+
+
+def test_staged_rows_become_copy_text_and_a_backslash_is_refused():
+    # given two staged rows, one with no RFM scores
+    staged = {"value_tier": ["high", ""], "value_class": ["key", "normal"], "relationship_type": ["stable", "potential"],
+              "codes_changed": [True, False], "evidence": ['{"a":1}', '{"b":[2,3]}'], "rfm_r": [5, 0], "rfm_f": [4, 0],
+              "rfm_m": [3, 0], "segment": [2, 0], "hash": [-7, 9], "id": [11, 12]}
+    # when they are written as COPY text
+    text = _copy_text(staged, 0, 2, dt.date(2026, 10, 31))
+    # then each is one tab-separated line, NULL for missing scores
+    assert text == ('high\tkey\tstable\tt\t{"a":1}\t5\t4\t3\t2\t2026-10-31\t-7\t11\n'
+                    '\tnormal\tpotential\tf\t{"b":[2,3]}\t\\N\t\\N\t\\N\t\\N\t2026-10-31\t9\t12\n')
+    # and evidence or a code that would need escaping is refused, not written wrongly
+    for name, value in (("evidence", '{"a":"x\\\\y"}'), ("value_tier", "hi\tgh")):
+        bad = {**staged, name: [value, staged[name][1]]}
+        with pytest.raises(ValueError, match="tab, newline or backslash"):
+            _copy_text(bad, 0, 2, dt.date(2026, 10, 31))
