@@ -104,10 +104,12 @@ def main() -> None:
     p.add_argument("--orders", type=int, default=1_000_000)
     p.add_argument("--naive-sample", type=int, default=10_000)
     p.add_argument("--reuse", action="store_true",
-                   help="the database (HUIKE_BENCH_PG_URL) already holds the data set: skip the load")
+                   help="the database (HUIKE_BENCH_PG_URL, or SQLite's --data-dir) already holds the data set: "
+                        "skip the load")
     p.add_argument("--load-only", action="store_true", help="load the data set and stop (for --reuse later)")
+    p.add_argument("--data-dir", help="SQLite: keep the database in this directory (with --reuse: the one kept)")
     args = p.parse_args()
-    where = configure(args.db)
+    where = configure(args.db, args.data_dir)
     fast_passwords()
     print(f"== classification benchmark: {args.customers:,} customers, {args.orders:,} orders, {where}")
     if not args.reuse:

@@ -60,7 +60,7 @@ def main() -> None:
         setattr(owner, name, wrapper)
 
     for owner, name, label in [(writer, "_chunk", "evidence rows built"), (writer, "_insert_history", "history"),
-                               (writer, "reminders_create", "strategy reminders"),
+                               (writer, "reminders_create_rows", "strategy reminders"),
                                (writer._Staging, "customers", "staging"),
                                (writer._Staging, "finish", "upsert + customer update + facts sync"),
                                (writer, "_supersede_pending", "superseded approvals")]:
