@@ -218,6 +218,10 @@ def load(as_of: dt.date, t: Thresholds, customer_id: int | None = None) -> Snaps
            f"{_day_number('c.stage_changed_at', timestamp=True)} FROM customers_customer c "
            "LEFT JOIN classification_result r ON r.customer_id = c.id "
            f"WHERE c.deleted_at IS NULL {one}")
+    if connection.vendor != "postgresql":
+        # SQLite then walks the table in id order; unordered, it chose a partial index and looked every row up
+        # from it (10 s against 4.6 s at 1M). PostgreSQL's parallel scan is faster unordered, sorted below.
+        sql += " ORDER BY c.id"
     people = _stack(_frames(sql, params, 10), 10)
     people = people[np.argsort(people[:, 0], kind="stable")]  # ids ascending: rows are found by searchsorted
     id_arr = np.ascontiguousarray(people[:, 0])
