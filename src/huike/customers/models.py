@@ -88,7 +88,9 @@ class RelationshipType(models.TextChoices):
 
 
 class Customer(models.Model):
-    code = models.CharField(_("customer code"), max_length=20, unique=True, editable=False)
+    # unique through Meta.constraints (customer_code_unique): a unique=True CharField would also get a second,
+    # pattern-matching index on PostgreSQL that no query uses (ADR 0021)
+    code = models.CharField(_("customer code"), max_length=20, editable=False)
     name = models.CharField(_("customer name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.ENTERPRISE)
     industry = models.CharField(_("industry"), max_length=40, blank=True)
@@ -105,8 +107,10 @@ class Customer(models.Model):
     address = models.CharField(_("street address"), max_length=200, blank=True)
     source = models.CharField(_("source channel"), max_length=40, blank=True)
     first_contact_at = models.DateTimeField(_("first contact time"), null=True, blank=True)
+    # no index of its own: every owner lookup is served by the indexes that lead with owner (Meta.indexes)
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="customers"
+        settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="customers",
+        db_index=False,
     )
     demand = models.TextField(_("demand description"), max_length=2000, blank=True)
     budget = models.CharField(_("budget range"), max_length=60, blank=True)
@@ -123,7 +127,9 @@ class Customer(models.Model):
     new_demand = models.BooleanField(_("new product/service demand"), default=False)
     # Computed by services: cadence (R-3.2), classification (R-5), registration check (R-2.4).
     last_followup_at = models.DateTimeField(null=True, blank=True)
-    next_followup_at = models.DateTimeField(_("next follow-up time"), null=True, blank=True, db_index=True)
+    # every due query is over live customers: reports_customer_due (reports migration 0003) and
+    # (owner, next_followup_at) answer them; no index of its own (ADR 0021)
+    next_followup_at = models.DateTimeField(_("next follow-up time"), null=True, blank=True)
     next_followup_reason = models.CharField(max_length=100, blank=True)
     registered_late = models.BooleanField(_("registered late"), default=False)
     value_tier = models.CharField(_("value tier"), max_length=10, choices=ValueTier.choices, blank=True)
@@ -133,11 +139,17 @@ class Customer(models.Model):
     )
     # the evidence, RFM scores and segment live in classification.Result (a narrow row per customer)
     search_text = models.TextField(default="", editable=False)
-    name_key = models.CharField(max_length=200, default="", editable=False, db_index=True)
+    # indexed through Meta.indexes (customer_name_key): db_index=True would also build a pattern-matching twin
+    # on PostgreSQL that no query needs (ADR 0021)
+    name_key = models.CharField(max_length=200, default="", editable=False)
+    # not indexed: read by no query; only deleting a user looks customers up by it (ADR 0021)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        db_index=False,
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    # the live customers' indexes that lead with created_at (customer_live_list, reports_customer_book) answer
+    # every order and range on it; no index of its own (ADR 0021)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
     # R-12.4: bumped by every edit through customer_update; a write naming an older version is refused
@@ -146,6 +158,7 @@ class Customer(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
+            models.UniqueConstraint(fields=["code"], name="customer_code_unique"),
             models.UniqueConstraint(
                 fields=["phone"], condition=~Q(phone="") & Q(deleted_at__isnull=True), name="customer_phone_unique"
             ),
@@ -178,6 +191,8 @@ class Customer(models.Model):
             models.Index(fields=["value_tier", "-created_at"]),
             models.Index(fields=["value_class", "-created_at"]),
             models.Index(fields=["relationship_type", "-created_at"]),
+            # the duplicate scan looks the repeated names up by it (dataio/dedupe.py)
+            models.Index(fields=["name_key"], name="customer_name_key"),
         ]
 
     def __str__(self) -> str:
