@@ -45,6 +45,8 @@ COMPOSED_SQL = {
     ("src/huike/backups/load.py", "wipe"): "DELETE FROM quote_name(model table) for the app's own models only",
     ("src/huike/classification/features_sql.py", "_order_sql"):
         "columns are code constants; `where` is one of two fixed fragments using the %(cid)s parameter",
+    ("src/huike/automation/services.py", "reminders_create_rows"):
+        _IDENTIFIERS + " (REMINDER_COLUMNS, Reminder's table, the stage table); the status is a bound parameter",
     ("src/huike/classification/features_sql.py", "_frames"):
         "COPY (sql) TO STDOUT around the module's own feature statements; their values are bound parameters",
     ("src/huike/classification/features_sql.py", "_stored_codes"):
@@ -85,6 +87,10 @@ BANDIT = {
     ("src/huike/backups/load.py", "B608", "DELETE FROM"): COMPOSED_SQL[("src/huike/backups/load.py", "wipe")],
     ("src/huike/backups/load.py", "B608", "tbl_name IN"): "one %s placeholder per table name; the names are bound",
     ("src/huike/classification/writer.py", "B608", "STAGE"): _IDENTIFIERS,
+    ("src/huike/automation/services.py", "B608", "INSERT INTO {table}"):
+        COMPOSED_SQL[("src/huike/automation/services.py", "reminders_create_rows")],
+    ("src/huike/automation/services.py", "B608", "DELETE FROM {_REMINDER_STAGE}"):
+        COMPOSED_SQL[("src/huike/automation/services.py", "reminders_create_rows")],
     ("src/huike/classification/features_sql.py", "B608", "SELECT id, {name} FROM customers_customer"):
         COMPOSED_SQL[("src/huike/classification/features_sql.py", "_stored_codes")],
     ("src/huike/classification/writer.py", "B608", "RESULT_COLUMNS"): _IDENTIFIERS,
