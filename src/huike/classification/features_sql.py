@@ -193,6 +193,8 @@ def _stored_codes(ids: np.ndarray, numbers: np.ndarray, name: str) -> np.ndarray
     """The stored codes as strings; a value outside the known codes (-1) is read as it is."""
     codes = np.array(["", *STORED_CODES[name]], dtype=object)[np.maximum(numbers, 0)]
     odd = np.flatnonzero(numbers < 0)
+    if not len(odd):
+        return codes
     found: dict[int, str] = {}
     with connection.cursor() as cur:
         for start in range(0, len(odd), 500):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 
 import numpy as np
@@ -35,7 +36,7 @@ def apply(*, snap: Snapshot, res: Results, run_id: int | None, as_of: dt.date, t
     changed = np.flatnonzero(res.hashes != snap.current["classification_hash"])
     strategies = {(s.dimension, s.value): s for s in Strategy.objects.filter(active=True)}
     counts = {"changed": len(changed), "history": 0, "pending": 0, "tasks": 0}
-    out = _Staging(as_of)
+    out = _Staging()
     for start in range(0, len(changed), CHUNK):
         staged, changes, reminders, pending_ids = _chunk(snap, res, changed[start:start + CHUNK], run_id, as_of, t,
                                                          thresholds_id, strategies)
@@ -55,8 +56,9 @@ _TIERS, _CLASSES, _RELATIONSHIPS = (np.array(codes, dtype=object)
 
 
 def _chunk(snap, res, changed, run_id, as_of, t, thresholds_id, strategies):
-    """The staged columns, history rows, strategy tasks and newly pending customers of these changed rows.
-    The codes are compared column-wise; only the evidence is a string per row."""
+    """The staged rows (STAGE_COLUMNS, then the id; RFM scores and segment 0 as NULL), history rows, strategy
+    tasks and newly pending customers of these changed rows. The codes are compared column-wise; only the
+    evidence is a string per row."""
     ft, cur = snap.features, snap.current
     now = timezone.now()
     created_at = connection.ops.adapt_datetimefield_value(now)  # the engine's own text form on SQLite
@@ -73,11 +75,10 @@ def _chunk(snap, res, changed, run_id, as_of, t, thresholds_id, strategies):
     for name in CODE_COLUMNS:
         codes_changed |= new[name] != old[name]
     ids = ft.ids[changed]
-    staged = {**{name: new[name].tolist() for name in CODE_COLUMNS}, "codes_changed": codes_changed.tolist(),
-              "evidence": [ev.row(j, p) for j, p in enumerate(pending.tolist())],
-              **{name: res_col[changed].tolist() for name, res_col in (("rfm_r", res.r), ("rfm_f", res.f),
-                                                                       ("rfm_m", res.m), ("segment", res.segment))},
-              "hash": res.hashes[changed].tolist(), "id": ids.tolist()}
+    none_if_zero = [[v or None for v in col[changed].tolist()] for col in (res.r, res.f, res.m, res.segment)]
+    staged = list(zip(*(new[name].tolist() for name in CODE_COLUMNS), codes_changed.tolist(),
+                      [ev.row(j, p) for j, p in enumerate(pending.tolist())], *none_if_zero,
+                      itertools.repeat(as_of), res.hashes[changed].tolist(), ids.tolist()))
 
     history_evidence = json.dumps({"run": run_id})
     owners = snap.owners[changed]
@@ -133,13 +134,12 @@ class _Staging:
     synced in bulk (reports.facts.mirror_paused): row by row, the mirror and its day rollup cost more than the
     update itself when a first run classifies a million customers."""
 
-    def __init__(self, as_of: dt.date):
+    def __init__(self):
         self.postgres = connection.vendor == "postgresql"
-        self.as_of = as_of
         self.staged = False
 
-    def customers(self, staged: dict[str, list]) -> None:
-        if not staged["id"]:
+    def customers(self, rows: list[tuple]) -> None:
+        if not rows:
             return
         cols = ", ".join(STAGE_COLUMNS)
         with connection.cursor() as cur:
@@ -156,11 +156,11 @@ class _Staging:
                 self.staged = True
             if self.postgres:
                 with cur.cursor.copy(f"COPY {STAGE} ({cols}, id) FROM STDIN") as copy:
-                    for start in range(0, len(staged["id"]), COPY_ROWS):
-                        copy.write(_copy_text(staged, start, start + COPY_ROWS, self.as_of))
+                    for start in range(0, len(rows), COPY_ROWS):
+                        copy.write(_copy_text(rows[start:start + COPY_ROWS]))
             else:
                 marks = ", ".join(["%s"] * (len(STAGE_COLUMNS) + 1))
-                cur.executemany(f"INSERT INTO {STAGE} ({cols}, id) VALUES ({marks})", _tuples(staged, self.as_of))
+                cur.executemany(f"INSERT INTO {STAGE} ({cols}, id) VALUES ({marks})", rows)
 
     def finish(self) -> None:
         if not self.staged:
@@ -180,34 +180,20 @@ class _Staging:
             cur.execute(f"DELETE FROM {STAGE}")
 
 
-def _tuples(staged: dict[str, list], as_of: dt.date):
-    """The staged rows in STAGE_COLUMNS order (then the id); RFM scores and segment 0 are stored as NULL."""
-    return [(tier, klass, rel, moved, evidence, r or None, f or None, m or None, seg or None, as_of, h, cid)
-            for tier, klass, rel, moved, evidence, r, f, m, seg, h, cid in zip(
-                staged["value_tier"], staged["value_class"], staged["relationship_type"], staged["codes_changed"],
-                staged["evidence"], staged["rfm_r"], staged["rfm_f"], staged["rfm_m"], staged["segment"],
-                staged["hash"], staged["id"])]
-
-
-def _copy_text(staged: dict[str, list], start: int, stop: int, as_of: dt.date) -> str:
-    """Rows start:stop in COPY's text format, one string: formatting the lines here costs a fraction of
-    adapting every value on its own. The evidence is built from numbers, ISO dates and fixed codes, so it
-    and the codes hold no tab, newline or backslash that the format would need escaped; that is checked, not
-    assumed."""
-    evidence = staged["evidence"][start:stop]
-    joined = "".join([*evidence, *(code for name in CODE_COLUMNS for code in staged[name][start:stop])])
+def _copy_text(rows: list[tuple]) -> str:
+    """Staged rows in COPY's text format, one string: formatting the lines here costs a fraction of adapting
+    every value on its own. The evidence is built from numbers, ISO dates and fixed codes, so it and the codes
+    hold no tab, newline or backslash that the format would need escaped; that is checked, not assumed."""
+    joined = "".join(text for row in rows for text in (row[0], row[1], row[2], row[4]))
     if "\\" in joined or "\t" in joined or "\n" in joined:
         raise ValueError("a staged classification row holds a tab, newline or backslash")
-    day = as_of.isoformat()
 
     def opt(v):
-        return str(v) if v else "\\N"
+        return "\\N" if v is None else str(v)
     return "".join(
         f"{tier}\t{klass}\t{rel}\t{'t' if moved else 'f'}\t{ev}\t{opt(r)}\t{opt(f)}\t{opt(m)}\t{opt(seg)}\t"
         f"{day}\t{h}\t{cid}\n"
-        for tier, klass, rel, moved, ev, r, f, m, seg, h, cid in zip(
-            *(staged[name][start:stop] for name in ("value_tier", "value_class", "relationship_type", "codes_changed")),
-            evidence, *(staged[name][start:stop] for name in ("rfm_r", "rfm_f", "rfm_m", "segment", "hash", "id"))))
+        for tier, klass, rel, moved, ev, r, f, m, seg, day, h, cid in rows)
 
 
 def _insert_history(rows: list[tuple]) -> None:

@@ -56,16 +56,16 @@ def test_empty_evidence_explains_nothing():
 
 def test_staged_rows_become_copy_text_and_a_backslash_is_refused():
     # given two staged rows, one with no RFM scores
-    staged = {"value_tier": ["high", ""], "value_class": ["key", "normal"], "relationship_type": ["stable", "potential"],
-              "codes_changed": [True, False], "evidence": ['{"a":1}', '{"b":[2,3]}'], "rfm_r": [5, 0], "rfm_f": [4, 0],
-              "rfm_m": [3, 0], "segment": [2, 0], "hash": [-7, 9], "id": [11, 12]}
+    day = dt.date(2026, 10, 31)
+    rows = [("high", "key", "stable", True, '{"a":1}', 5, 4, 3, 2, day, -7, 11),
+            ("", "normal", "potential", False, '{"b":[2,3]}', None, None, None, None, day, 9, 12)]
     # when they are written as COPY text
-    text = _copy_text(staged, 0, 2, dt.date(2026, 10, 31))
+    text = _copy_text(rows)
     # then each is one tab-separated line, NULL for missing scores
     assert text == ('high\tkey\tstable\tt\t{"a":1}\t5\t4\t3\t2\t2026-10-31\t-7\t11\n'
                     '\tnormal\tpotential\tf\t{"b":[2,3]}\t\\N\t\\N\t\\N\t\\N\t2026-10-31\t9\t12\n')
     # and evidence or a code that would need escaping is refused, not written wrongly
-    for name, value in (("evidence", '{"a":"x\\\\y"}'), ("value_tier", "hi\tgh")):
-        bad = {**staged, name: [value, staged[name][1]]}
+    for column, value in ((4, '{"a":"x\\\\y"}'), (0, "hi\tgh")):
+        bad = [rows[0][:column] + (value,) + rows[0][column + 1:], rows[1]]
         with pytest.raises(ValueError, match="tab, newline or backslash"):
-            _copy_text(bad, 0, 2, dt.date(2026, 10, 31))
+            _copy_text(bad)
