@@ -133,7 +133,7 @@ def test_a_failed_import_resumes_from_its_checkpoint(org, django_capture_on_comm
     job = ImportJob.objects.get()
     services.import_start(actor=org.ra1, job=job)
     ImportJob.objects.filter(pk=job.pk).update(status="running")
-    services._commit(services._context(job), job.pk, 1, [(2, customer_row(0)), (3, customer_row(1))])
+    services._commit(services._context(job), job.pk, 1, 3, [(2, customer_row(0)), (3, customer_row(1))])
     ImportJob.objects.filter(pk=job.pk).update(status="failed")
     # when the owner presses Resume (the worker runs after commit)
     with django_capture_on_commit_callbacks(execute=True):
