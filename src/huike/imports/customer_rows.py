@@ -131,7 +131,7 @@ def _owner(ctx, data: dict[str, Any]):
 def _existing(valid: list[dict]) -> tuple[dict[tuple[str, str], int], set[int]]:
     """{(key field, value): customer id} over live customers, from one query for the whole batch: one
     indexed lookup per key (the partial unique indexes of phone, email and credit code, the code's own)."""
-    params = [bulk.list_param(sorted({v["cleaned"].get(f) for v in valid} - {"", None})) for f in KEYS]
+    params = [bulk.list_param(sorted({v["keys"][i] for v in valid} - {""})) for i in range(len(KEYS))]
     params.append(bulk.list_param(sorted({v["code"] for v in valid if v["code"]})))
     found: dict[tuple[str, str], int] = {}
     with connection.cursor() as cursor:
@@ -155,15 +155,23 @@ def _existing_sql() -> str:
 
 @dataclass
 class Prepared:
-    """A batch checked without the database: the rows with errors, and the valid rows."""
+    """A batch checked without the database: the rows with errors, and the valid rows. A valid row is
+    {"row": its number, "record": the customer table's insert values as far as the row decides them (see
+    _create for the rest), "keys": its (phone, email, credit code), "contact": its first contact moment,
+    "tags", "owner", "code": the code cell, "rest": its search text but the code, "data": the converted
+    cells (for an update; None in a run that skips duplicates)}. Few, flat values: a prepared batch is
+    sent between processes (feeds.process_feed)."""
     errors: list[tuple[int, str, str]]
     valid: list[dict]
 
 
 def prepare(ctx, rows: list[tuple[int, list]]) -> Prepared:
-    """Conversion, owner, validation and the derived search columns of each row. Reads nothing from the
-    database (the run prepares the next batch on another thread while this one is written)."""
+    """Conversion, owner, validation and the derived columns of each row. Reads nothing from the database
+    (the run prepares the next batches in another process or thread while it writes)."""
     errors, valid = [], []
+    cols = _columns(ctx)
+    index, adapt = cols.index, cols.adapt
+    updating = ctx.on_duplicate == "update"
     for number, cells in rows:
         data, problems = convert(ctx, cells)
         code = data.pop("code", "").strip().upper()
@@ -177,9 +185,15 @@ def prepare(ctx, rows: list[tuple[int, list]]) -> Prepared:
         if problems:
             errors += [(number, f, m) for f, m in problems]
             continue
-        search = customer_services.search_fields_but_code(*(cleaned.get(f, "") for f in _SEARCHED))
-        valid.append({"row": number, "data": data, "cleaned": cleaned, "owner": owner, "code": code,
-                      "search": search})
+        record = list(cols.defaults)
+        for name, value in cleaned.items():
+            if name != "tags":
+                record[index[name]] = adapt[name](value) if name in adapt else value
+        rest, record[index["name_key"]] = customer_services.search_fields_but_code(
+            *(cleaned.get(f, "") for f in _SEARCHED))
+        valid.append({"row": number, "record": record, "keys": tuple(cleaned.get(f) or "" for f in KEYS),
+                      "contact": cleaned.get("first_contact_at"), "tags": cleaned.get("tags") or [], "owner": owner,
+                      "code": code, "rest": rest, "data": data if updating else None})
     return Prepared(errors, valid)
 
 
@@ -195,7 +209,7 @@ def process(ctx, rows: list[tuple[int, list]], prepared: Prepared | None = None)
     visible = set(policies.scoped(ctx.actor, Customer.objects.filter(pk__in=ids)).values_list("pk", flat=True))
     creates, updates, seen = [], [], {}
     for v in valid:
-        keys = [(f, v["cleaned"].get(f)) for f in KEYS if v["cleaned"].get(f)]
+        keys = [(f, value) for f, value in zip(KEYS, v["keys"]) if value]
         matches = {found[k] for k in [*keys, ("code", v["code"])] if k in found}
         if len(matches) > 1:
             out.errors.append((v["row"], keys[0][0] if keys else "code", _(
@@ -225,7 +239,8 @@ def process(ctx, rows: list[tuple[int, list]], prepared: Prepared | None = None)
 
 class _Columns:
     """The customer table's insert columns, their values for a customer made with no input (the model's
-    defaults, adapted for the database once), and how a given field's value is adapted."""
+    defaults, adapted for the database once), and how a given field's value is adapted (the database's own
+    adaptation, which reads no data)."""
 
     def __init__(self):
         fields = [f for f in Customer._meta.concrete_fields if not f.primary_key]
@@ -237,6 +252,13 @@ class _Columns:
                          else getattr(blank, f.attname) for f in fields]
 
 
+def _columns(ctx) -> _Columns:
+    cols = ctx.__dict__.get("_columns")
+    if cols is None:  # once per run
+        cols = ctx.__dict__["_columns"] = _Columns()
+    return cols
+
+
 def _create(ctx, rows: list[dict]) -> None:
     """The new customers as customer_create makes them (see the module doc), written as plain rows: the
     derived columns are computed here once per row, the cadence once per distinct input in the batch."""
@@ -244,7 +266,7 @@ def _create(ctx, rows: list[dict]) -> None:
         return
     now = timezone.now()
     first = Sequence.take("customer", len(rows))
-    cols = _Columns()
+    cols = _columns(ctx)
     index, adapt = cols.index, cols.adapt
     at = connection.ops.adapt_datetimefield_value(now)
     window = customer_services.REGISTRATION_WINDOW_HOURS * 3600
@@ -252,23 +274,17 @@ def _create(ctx, rows: list[dict]) -> None:
     dues: dict[tuple, tuple] = {}
     records, codes, stages_ = [], [], []
     for i, v in enumerate(rows):
-        cleaned = v["cleaned"]
-        record = list(cols.defaults)
-        for name, value in cleaned.items():
-            if name != "tags":
-                record[index[name]] = adapt[name](value) if name in adapt else value
+        record = list(v["record"])  # a copy: a batch retried after a conflict starts from the prepared values
         for name, value in fixed.items():
             record[index[name]] = value
         code = customer_code(first + i)
         record[index["code"]] = code
         record[index["owner_id"]] = (v["owner"] or ctx.actor).pk
-        contact = cleaned.get("first_contact_at")
+        contact = v["contact"]
         if contact:
             record[index["registered_late"]] = (now - contact).total_seconds() > window
-        rest, record[index["name_key"]] = v["search"]
-        record[index["search_text"]] = customer_services.with_code(code, rest)
-        stage = cleaned.get("stage", cols.defaults[index["stage"]])
-        intent = cleaned.get("intent", cols.defaults[index["intent"]])
+        record[index["search_text"]] = customer_services.with_code(code, v["rest"])
+        stage, intent = record[index["stage"]], record[index["intent"]]
         key = (contact or now, stage, intent)
         if key not in dues:  # refresh_cadence of a new customer: no follow-up yet, nothing planned, no class
             due_at, reason = due_fields(last=key[0], stage=stage, intent=intent, value_class=None,
@@ -287,7 +303,7 @@ def _create(ctx, rows: list[dict]) -> None:
         bulk.insert_rows(StageChange._meta.db_table, ["customer_id", "from_stage", "to_stage", "at", "by_id"],
                          [[pk, "", stage, at, ctx.actor.pk] for pk, stage in zip(pks, stages_)])
         paused.catch_up(connection, pks)
-    _add_tags(pks, [v["cleaned"].get("tags") or [] for v in rows])
+    _add_tags(pks, [v["tags"] for v in rows])
     # One audit entry per batch (the audit log is a hash chain appended row by row; one entry per customer
     # would cost more than the import itself). It names the job and every customer created.
     audit_record(actor=ctx.actor, action="import_create", obj=ctx.job, changes={

@@ -55,9 +55,14 @@ def recompute_sql(vendor: str, customer: str | None, among: str | None = None) -
             f"LEFT JOIN ({stays}) s ON s.customer_id = c.id LEFT JOIN ({first}) ff ON ff.customer_id = c.id{where}")
 
 
-def insert_sql(vendor: str, among: str) -> str:
-    """The facts rows of new customers (none of them has one yet: a duplicate is an error), paused.catch_up."""
-    return recompute_sql(vendor, None, among)
+def insert_sql(among: str) -> str:
+    """The facts rows of new customers (none has one yet: a duplicate is an error), for paused.catch_up: what
+    recompute_sql gives a customer whose only stage move is its first (from no stage to its stage) and who
+    has no follow-ups yet, read from the customer row alone. No stay has ended (days NULL, stays 0), the
+    stage reached is the customer's stage, and there is no first follow-up."""
+    rank = "CASE c.stage WHEN 'intent' THEN 1 WHEN 'closed' THEN 2 ELSE 0 END"
+    values = ", ".join(["c.id", rank, *["NULL, 0" for _ in STAGES], "NULL", *[f"c.{col}" for col in MIRRORED]])
+    return f"INSERT INTO {T} ({', '.join(COLUMNS)}) SELECT {values} FROM customers_customer c WHERE c.id {among}"
 
 
 def upsert_sql(vendor: str, customer: str) -> str:

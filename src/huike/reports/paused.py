@@ -64,9 +64,10 @@ def paused(connection):
 
 
 def catch_up(connection, ids: list[int]) -> None:
-    """What the paused insert triggers would have written for these new customers (and their stage
-    changes): the search index row, +1 per owner and stage, +1 per owner and due day, the facts row, and
-    the facts' per-day sums. Run while still paused (the facts insert would fire the rollup trigger)."""
+    """What the paused insert triggers would have written for these new customers and their first stage
+    moves (each has that one move and no follow-up yet): the search index row, +1 per owner and stage, +1
+    per owner and due day, the facts row, and the facts' per-day sums. Run while still paused (the facts
+    insert would fire the rollup trigger)."""
     if not ids:
         return
     # the ids are one parameter (the statements stay the same text, prepared once: a driver's statement
@@ -80,7 +81,7 @@ def catch_up(connection, ids: list[int]) -> None:
     else:
         among, ids_param = "IN (SELECT value FROM json_each(%s))", json.dumps([int(i) for i in ids])
     statements = [stages.catch_up_sql(among), due.catch_up_sql(vendor, among),
-                  facts.insert_sql(vendor, among), rollup.catch_up_sql(vendor, among)]
+                  facts.insert_sql(among), rollup.catch_up_sql(vendor, among)]
     if vendor == "sqlite":
         statements.insert(0, "INSERT INTO customer_search(rowid, search_text) SELECT id, search_text "
                              f"FROM customers_customer WHERE id {among}")

@@ -71,8 +71,8 @@ def test_a_deleted_customer_is_not_a_duplicate(org):
 def test_the_lookup_returns_each_live_match_under_every_key_it_has(org):
     # given the three customers
     found = existing(org)
-    valid = [{"cleaned": {"phone": "+8613900000003", "email": "", "credit_code": ""}, "code": ""},
-             {"cleaned": {"phone": "", "email": "b@example.com", "credit_code": ""}, "code": found["甲公司"].code}]
+    valid = [{"keys": ("+8613900000003", "", ""), "code": ""},
+             {"keys": ("", "b@example.com", ""), "code": found["甲公司"].code}]
     # when the batch's keys are looked up
     keys, ids = customer_rows._existing(valid)
     # then every key of each matched customer maps to it
