@@ -90,7 +90,7 @@ def process_feed(ctx, job, path: Path, checkpoint: int, batch_size: int, languag
     mp = multiprocessing.get_context("fork")
     received, sent = mp.Pipe(duplex=False)
     with options.pinned():  # the child inherits the choice lists: it never reads the database
-        child = mp.Process(target=_child, args=(ctx, job, path, checkpoint, batch_size, language, sent),
+        child = mp.Process(target=_child, args=(ctx, job, path, checkpoint, batch_size, language, received, sent),
                            name="import-prepare", daemon=True)
         child.start()
     sent.close()  # the child's end; ours only receives, so the child's exit ends the stream
@@ -136,7 +136,10 @@ def _detach_databases() -> None:
             conn.connection = None
 
 
-def _child(ctx, job, path: Path, checkpoint: int, batch_size: int, language: str, out) -> None:
+def _child(ctx, job, path: Path, checkpoint: int, batch_size: int, language: str, parents_end, out) -> None:
+    # The fork copied the receiving end too: closed here, so that when the run's process ends (or is
+    # killed) no reader is left and the next send fails instead of waiting for ever.
+    parents_end.close()
     _detach_databases()
     try:
         with translation.override(language), options.pinned(), open(path, "rb") as f:
