@@ -105,6 +105,8 @@ def _crash_and_resume(rows: int, kill_after_batches: list[int]) -> None:
         proc.wait()
         # then the database holds exactly the committed batches
         _assert_consistent(_check(env, job_id), rows)
+        # and the worker's preparing child (a fork: the same command line) does not outlive it
+        assert _left_running(env, ["huike.imports.tests.crash_worker", "run", str(job_id)]) == []
     # when a worker resumes the job to the end
     assert _call(env, "run", job_id, BATCH) == "done"
     # then exactly `rows` customers exist, each once
@@ -114,6 +116,24 @@ def _crash_and_resume(rows: int, kill_after_batches: list[int]) -> None:
     # and repeating the finished import changes nothing
     assert _call(env, "run", job_id, BATCH) == "done"
     assert _check(env, job_id)["customers"] == rows
+
+
+def _left_running(env: dict, command: list[str], wait: float = 10.0) -> list[int]:
+    """The ids of this test's processes (its data directory) still running `command` after up to `wait` s."""
+    wanted, mine = "\0".join(command).encode(), f"HUIKE_DATA_DIR={env['HUIKE_DATA_DIR']}\0".encode()
+    deadline = time.monotonic() + wait
+    while True:
+        found = []
+        for entry in os.listdir("/proc"):
+            try:
+                with open(f"/proc/{entry}/cmdline", "rb") as f, open(f"/proc/{entry}/environ", "rb") as e:
+                    if wanted in f.read() and mine in e.read():
+                        found.append(int(entry))
+            except (OSError, ValueError):
+                continue
+        if not found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.1)
 
 
 def _checkpoint(env: dict, job_id: int) -> int:
