@@ -7,6 +7,10 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# This checkout's code, also in the child processes the benchmarks start: the virtual environment's editable
+# install points at one checkout, and a benchmark run from another worktree must not measure that one's code.
+sys.path.insert(0, str(ROOT / "src"))
+os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "src"), os.environ.get("PYTHONPATH")]))
 
 
 def configure(db: str, data_dir: str | None = None) -> str:

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -238,7 +237,7 @@ def _run(job: ImportJob, batch_size: int) -> ImportJob:
         feed = feeds.process_feed if feeds.use_process(ctx.kind, job.total - job.processed, batch_size) \
             else feeds.thread_feed
         language = translation.get_language() or job.language
-        with _sqlite_cache(), feed(ctx, job, job_file(job), checkpoint, batch_size, language) as prepared_batches:
+        with feed(ctx, job, job_file(job), checkpoint, batch_size, language) as prepared_batches:
             for last, rows, prepared in prepared_batches:  # written in file order, each in its own transaction
                 checkpoint = _commit(ctx, job_id, checkpoint, last, rows, prepared, statistics)
         ImportJob.objects.filter(pk=job_id, status=ImportStatus.RUNNING).update(
@@ -250,25 +249,6 @@ def _run(job: ImportJob, batch_size: int) -> ImportJob:
                                                    finished_at=timezone.now())
         raise
     return ImportJob.objects.get(pk=job_id)
-
-
-@contextmanager
-def _sqlite_cache():
-    """SQLite: a page cache large enough for a batch's changed index pages while the run writes (256 MiB at
-    most, allocated as pages are used; 16 MiB otherwise). With the usual cache the pages of a 5,000-row batch
-    spill to the write-ahead log before the commit and are written there more than once."""
-    if connection.vendor != "sqlite":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        usual = int(cursor.fetchone()[0])
-        cursor.execute("PRAGMA cache_size = -262144")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = {usual:d}")
 
 
 def _commit(ctx: Context, job_id: int, checkpoint: int, last: int, rows, prepared=None, statistics=None) -> int:

@@ -24,8 +24,6 @@ COMPOSED_SQL = {
     ("src/huike/reports/facts.py", "insert_sql"):
         "fixed column lists and the facts table constant; `among` is paused.catch_up's fixed fragment whose one "
         "%s takes the new customers' ids",
-    ("src/huike/imports/services.py", "_sqlite_cache"):
-        "PRAGMA cache_size (a PRAGMA takes no parameters) with the integer SQLite itself returned, formatted with :d",
     ("src/huike/reports/rollup.py", "_delta"):
         "trigger SQL: metric expressions over fixed columns of row alias NEW/OLD, sign '+'/'-'",
     ("src/huike/reports/rollup.py", "_postgres"): "CREATE FUNCTION/TRIGGER text from the fixed pieces above",
