@@ -30,12 +30,17 @@ def _days(vendor: str, later: str, earlier: str) -> str:
     return f"(julianday({later}) - julianday({earlier}))"
 
 
+def _reached(stage: str) -> str:
+    """The funnel rank of a stage column: 0 potential (and lost), 1 intent, 2 closed."""
+    return f"CASE {stage} WHEN 'intent' THEN 1 WHEN 'closed' THEN 2 ELSE 0 END"
+
+
 def recompute_sql(vendor: str, customer: str | None, among: str | None = None) -> str:
     """INSERT … SELECT of the facts of `customer` (an SQL expression), of the customers `id {among}`
     (e.g. "IN (1, 2)"), or of every customer when both are None."""
     condition = f"= {customer}" if customer else among
     only = (lambda col: f" WHERE {col} {condition}") if condition else (lambda col: "")
-    rank = "CASE w.to_stage WHEN 'intent' THEN 1 WHEN 'closed' THEN 2 ELSE 0 END"
+    rank = _reached("w.to_stage")
     per_stage = ", ".join(
         f"SUM(CASE WHEN w.from_stage = '{s}' THEN w.days END) AS {s}_days, "
         f"SUM(CASE WHEN w.from_stage = '{s}' THEN 1 ELSE 0 END) AS {s}_stays" for s in STAGES)
@@ -60,8 +65,7 @@ def insert_sql(among: str) -> str:
     recompute_sql gives a customer whose only stage move is its first (from no stage to its stage) and who
     has no follow-ups yet, read from the customer row alone. No stay has ended (days NULL, stays 0), the
     stage reached is the customer's stage, and there is no first follow-up."""
-    rank = "CASE c.stage WHEN 'intent' THEN 1 WHEN 'closed' THEN 2 ELSE 0 END"
-    values = ", ".join(["c.id", rank, *["NULL, 0" for _ in STAGES], "NULL", *[f"c.{col}" for col in MIRRORED]])
+    values = ", ".join(["c.id", _reached("c.stage"), *["NULL, 0" for _ in STAGES], "NULL", *[f"c.{col}" for col in MIRRORED]])
     return f"INSERT INTO {T} ({', '.join(COLUMNS)}) SELECT {values} FROM customers_customer c WHERE c.id {among}"
 
 
