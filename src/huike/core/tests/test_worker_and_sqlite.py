@@ -6,7 +6,7 @@ import textwrap
 
 import pytest
 
-from .processes import huike, huike_env, run_huike
+from .processes import children_of, huike, huike_env, run_huike
 
 
 def test_worker_runs_a_task_queued_by_another_process_and_logs_each_line_once(tmp_path):
@@ -75,3 +75,43 @@ def test_two_processes_writing_customers_at_once_never_see_database_is_locked(mi
                       "from huike.customers.models import Customer as C; "
                       "print(C.objects.count(), C.objects.values('code').distinct().count())")
     assert count.stdout.split() == ["80", "80"]
+
+
+IMPORT = textwrap.dedent("""
+    import csv, io, sys, time
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from huike.accounts.models import User
+    from huike.customers.models import Customer
+    from huike.imports import services
+    rows = io.StringIO()
+    w = csv.writer(rows)
+    w.writerow(["客户名称", "联系人", "联系电话"])
+    w.writerows([f"队列导入客户{i}有限公司", "张三", f"137{i:08d}"] for i in range(int(sys.argv[1])))
+    content = rows.getvalue().encode()
+    job = services.import_create(actor=User.objects.get(username="w1"), upload=SimpleUploadedFile("c.csv", content),
+                                 name="c.csv", size=len(content), kind="customers")
+    deadline = time.monotonic() + 180
+    while job.status not in ("done", "failed") and time.monotonic() < deadline:
+        time.sleep(0.2)
+        job.refresh_from_db()
+    print(job.status, job.created, Customer.objects.count(), job.error[:300])
+""")
+
+
+def test_the_worker_runs_an_import_of_two_batches_with_its_preparing_child(migrated):
+    # given the real consumer with its worker threads, and a csv of 5,001 customers (two batches of 5,000)
+    worker = subprocess.Popen(huike("worker", "--workers", "2"), env=huike_env(migrated), stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True)
+    script = migrated / "import.py"
+    script.write_text(IMPORT)
+    try:
+        # when w1 uploads it and the worker runs the import (its first batch prepared by a forked child)
+        producer = run_huike(migrated, "shell", "--no-imports", "-c",
+                             f"import sys; sys.argv=['i', '5001']; exec(open({str(script)!r}).read())", timeout=240)
+        # then every row was imported once, and the worker has no child left
+        assert producer.returncode == 0, producer.stderr
+        assert producer.stdout.split() == ["done", "5001", "5001"]
+        assert children_of(worker.pid) == {}
+    finally:
+        worker.terminate()
+        worker.communicate(timeout=30)
