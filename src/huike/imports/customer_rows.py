@@ -316,15 +316,17 @@ def analyze_due(known: int, written: int, minimum: int) -> bool:
 
 
 class Statistics:
-    """PostgreSQL plans a batch's lookups by id (the catch-up's, paused.catch_up) from the tables' statistics.
+    """PostgreSQL plans a batch's lookups by id (the catch-up's, paused.catch_up) and by key (the duplicate
+    check's, _existing: without the key columns' statistics it read the whole table once per key and batch)
+    from the tables' statistics.
     A table the import grows from (nearly) empty keeps statistics saying "tiny", and the planner then reads
     the whole table for each statement of each batch: time growing with the square of the rows. So while a
     run at least doubles the customers since the last estimate, it refreshes the estimates of the columns
     those lookups use (ANALYZE of a few columns: ~0.1 s at 20,000 customers), between batches. A large
     table (a 100,000-row import into a million customers) is never analyzed by the import."""
 
-    ANALYZE = ("ANALYZE customers_customer (id, deleted_at), customers_stagechange (customer_id), "
-               "reports_customerfact (customer_id)")
+    ANALYZE = ("ANALYZE customers_customer (id, deleted_at, phone, email, credit_code, code), "
+               "customers_stagechange (customer_id), reports_customerfact (customer_id)")
     MIN_ROWS = 1000
 
     def __init__(self):
