@@ -33,6 +33,13 @@ def _draft(actor, content: bytes, on_duplicate: str = "skip") -> ImportJob:
                                   kind="customers", on_duplicate=on_duplicate, draft=True)
 
 
+def _queued(actor, rows: int) -> ImportJob:
+    """A queued import of `rows` customers, for import_execute."""
+    job = _draft(actor, csv_bytes([customer_row(i) for i in range(rows)]))
+    ImportJob.objects.filter(pk=job.pk).update(status="queued")
+    return job
+
+
 def _batches(feed, job, batch_size: int) -> list:
     with feed(services._context(job), job, services.job_file(job), 1, batch_size, "zh-hans") as batches:
         return [(last, rows, prepared.errors, prepared.valid) for last, rows, prepared in batches]
@@ -80,8 +87,7 @@ def test_a_failing_preparation_fails_the_job_and_a_resume_finishes_it(org, monke
         return prepare(ctx, rows)
 
     monkeypatch.setattr(customer_rows, "prepare", failing)
-    job = _draft(org.ra1, csv_bytes([customer_row(i) for i in range(6)]))
-    ImportJob.objects.filter(pk=job.pk).update(status="queued")
+    job = _queued(org.ra1, 6)
     # when the run takes batches of 2
     with pytest.raises(feeds.PrepareFailed, match="cell 6 cannot be read"):
         services.import_execute(job.pk, batch_size=2)
@@ -106,8 +112,7 @@ def test_a_killed_child_fails_the_job_at_once(org, monkeypatch):
         return prepare(ctx, rows)
 
     monkeypatch.setattr(customer_rows, "prepare", killed)
-    job = _draft(org.ra1, csv_bytes([customer_row(i) for i in range(4)]))
-    ImportJob.objects.filter(pk=job.pk).update(status="queued")
+    job = _queued(org.ra1, 4)
     # when the run takes batches of 2
     with pytest.raises(feeds.PrepareFailed, match="exit code -9"):
         services.import_execute(job.pk, batch_size=2)
