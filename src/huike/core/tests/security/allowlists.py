@@ -15,6 +15,7 @@ COMPOSED_SQL = {
         "time are %s parameters",
     ("src/huike/imports/bulk.py", "insert"): _IDENTIFIERS + " (quote_name of the model's table and columns)",
     ("src/huike/imports/bulk.py", "insert_rows"): _IDENTIFIERS + " (quote_name of the table and columns)",
+    ("src/huike/imports/bulk.py", "copy_rows"): _IDENTIFIERS + " (quote_name of the table and columns)",
     ("src/huike/imports/customer_rows.py", "_existing_sql"):
         "the customer table from Model._meta, the key columns (KEYS constant) and bulk.among()'s fixed fragment, "
         "whose one %s takes the batch's values",
