@@ -158,18 +158,12 @@ def _raw_rows(fmt: str, encoding: str, f: IO[bytes]) -> Iterator[list]:
         finally:
             text.detach()
         return
-    from openpyxl import load_workbook
+    from .xlsx import first_sheet_rows
 
     try:
-        wb = load_workbook(f, read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many types for a damaged workbook
+        yield from first_sheet_rows(f)
+    except Exception:  # openpyxl and expat raise many types for a damaged workbook
         raise UploadRefused(_("The workbook cannot be read; save it again from Excel or WPS as .xlsx.")) from None
-    try:
-        ws = wb.worksheets[0]
-        for row in ws.iter_rows(values_only=True):
-            yield list(row)
-    finally:
-        wb.close()
 
 
 def _trimmed(cells: list) -> list:
