@@ -166,3 +166,12 @@ def test_a_shared_string_index_out_of_range_is_refused():
     # when read, then refused
     with pytest.raises(UploadRefused, match="无法读取该工作簿"):
         list(_raw_rows("xlsx", "", io.BytesIO(content)))
+
+
+def test_a_row_number_beyond_a_worksheet_s_last_row_is_refused():
+    # given a sheet whose second row claims to be row 10,000,000 (which would be a gap of empty rows)
+    content = excel_style('<row r="1"><c r="A1" t="s"><v>0</v></c></row>'
+                          '<row r="10000000"><c r="A10000000" t="s"><v>1</v></c></row>', STRINGS)
+    # when read, then refused before any gap is filled
+    with pytest.raises(UploadRefused, match="无法读取该工作簿"):
+        list(_raw_rows("xlsx", "", io.BytesIO(content)))
