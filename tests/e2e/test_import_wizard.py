@@ -4,9 +4,10 @@ import csv
 import io
 
 import pytest
+from playwright.sync_api import expect
 
 from huike.customers.models import Customer
-from huike.imports.tests.helpers import csv_bytes
+from huike.imports.tests.helpers import csv_bytes, xlsx_bytes
 
 from .conftest import DESKTOP, PHONE, login, shot
 
@@ -67,3 +68,32 @@ def test_import_wizard_on_a_phone_in_chinese(new_page, org, tmp_path):
     _run_wizard(page, tmp_path, "phone", "zh")
     # nothing overflows the phone's width
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def test_an_uploaded_workbook_shows_it_is_being_checked_then_maps_its_columns(new_page, org, tmp_path):
+    # given a rep on a laptop, in Chinese, with an Excel workbook of the same rows
+    page = new_page(DESKTOP)
+    page.set_default_timeout(60_000)
+    login(page, "ra1")
+    path = tmp_path / "客户导入.xlsx"
+    path.write_bytes(xlsx_bytes(ROWS, header=HEADER))
+    page.goto("/imports/new/")
+    # and a listener after the page's own that holds the form back and notes whether the page let it go
+    page.evaluate("""() => { window.sent = [];
+        document.addEventListener("submit", (e) => { window.sent.push(!e.defaultPrevented); e.preventDefault(); }); }""")
+    # when the workbook is sent, and sent again
+    page.set_input_files("#id_file", str(path))
+    page.click("#upload-submit")
+    page.evaluate("() => document.getElementById('upload-form').requestSubmit()")
+    # then the form says it is working, and the second sending was stopped by the page
+    button = page.locator("#upload-submit")
+    expect(button).to_be_disabled()
+    assert button.inner_text().strip() == "正在上传并检查文件…"
+    assert page.locator("#upload-form").get_attribute("aria-busy") == "true"
+    assert page.evaluate("window.sent") == [True, False]
+    shot(page, "desktop-import-upload-busy")
+    # and once it is sent, the workbook's headers are mapped by themselves
+    page.evaluate("() => HTMLFormElement.prototype.submit.call(document.getElementById('upload-form'))")
+    page.wait_for_url("**/mapping/")
+    assert page.locator("#col_0").input_value() == "name"
+    assert page.locator("#col_2").input_value() == "phone"

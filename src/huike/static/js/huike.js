@@ -29,6 +29,21 @@
     var form = e.target.closest ? e.target.closest("form[data-confirm]") : null;
     if (form && !window.confirm(form.getAttribute("data-confirm"))) e.preventDefault();
   }, true);
+  // A form whose work takes a while (an upload checked row by row) says so while the next page loads, and
+  // is not sent twice.
+  document.addEventListener("submit", function (e) {
+    var form = e.target.closest ? e.target.closest("form[data-busy]") : null;
+    if (!form || e.defaultPrevented) return;
+    if (form.getAttribute("aria-busy") === "true") { e.preventDefault(); return; }
+    form.setAttribute("aria-busy", "true");
+    form.querySelectorAll("button[type=submit]").forEach(function (button) {
+      button.disabled = true;
+      var spinner = document.createElement("span");
+      spinner.className = "spinner-border spinner-border-sm me-2";
+      spinner.setAttribute("aria-hidden", "true");
+      button.replaceChildren(spinner, document.createTextNode(form.getAttribute("data-busy")));
+    });
+  });
   document.addEventListener("DOMContentLoaded", function () { syncLostReason(); addTagSuggestion(); focusFirstError(); });
   document.addEventListener("htmx:afterSwap", function (e) { syncLostReason(e.target); addTagSuggestion(e.target); });
 })();
