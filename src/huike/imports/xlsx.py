@@ -36,6 +36,13 @@ def first_sheet_rows(f: IO[bytes]) -> Iterator[list]:
     """Each row of the first worksheet as its cells' values (None where a cell is empty), rows in order; a
     row missing from the sheet comes as an empty list, so that the n-th item is spreadsheet row n."""
     reader = ExcelReader(f, read_only=True, data_only=True)
+    try:
+        yield from _rows(reader)
+    finally:
+        reader.archive.close()
+
+
+def _rows(reader: ExcelReader) -> Iterator[list]:
     reader.read_manifest()
     strings = reader.package.find(SHARED_STRINGS)
     shared = []
