@@ -8,6 +8,8 @@ from xml.sax.saxutils import escape
 
 import pytest
 from django.utils import translation
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
 from huike.imports.reading import UploadRefused, _raw_rows, _trimmed
@@ -187,3 +189,29 @@ def test_a_row_number_beyond_a_worksheet_s_last_row_is_refused():
                           '<row r="10000000"><c r="A10000000" t="s"><v>1</v></c></row>', STRINGS)
     # when read, then refused before any gap is filled
     assert _refusals(content) == UNREADABLE
+
+
+_CELLS = st.one_of(
+    st.none(),
+    st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=20),
+    st.integers(min_value=-(2 ** 53), max_value=2 ** 53),
+    st.floats(allow_nan=False, allow_infinity=False, width=64),
+    st.booleans(),
+    st.datetimes(min_value=datetime.datetime(1900, 3, 1), max_value=datetime.datetime(9999, 12, 31)),
+    st.dates(min_value=datetime.date(1900, 3, 1)),
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.lists(_CELLS, max_size=8), min_size=1, max_size=12))
+def test_any_sheet_openpyxl_writes_reads_as_openpyxl_reads_it(rows):
+    # given any sheet of texts, numbers, booleans, dates and gaps, written by openpyxl
+    wb = Workbook()
+    for row in rows:
+        wb.active.append(row)
+    out = io.BytesIO()
+    wb.save(out)
+    # when both readers read it, then they agree value for value and type for type
+    ours, theirs = _ours(out.getvalue()), _openpyxl_rows(out.getvalue())
+    assert ours == theirs
+    assert [[type(v) for v in r] for r in ours] == [[type(v) for v in r] for r in theirs]
