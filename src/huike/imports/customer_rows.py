@@ -366,7 +366,8 @@ class Statistics:
 
 
 def _insert_customers(cols: _Columns, rows: list[dict], run_values: list[list], codes: list[str]) -> list[int]:
-    """Write the new customers (each row's prepared values and the values the run decided for it); their ids, in order."""
+    """Write the new customers (each row's prepared values and the values the run decided for it); their
+    ids, in order."""
     table = Customer._meta.db_table
     if cols.copy:  # the ids taken first (one statement), so that the COPY carries them
         with connection.cursor() as cursor:
