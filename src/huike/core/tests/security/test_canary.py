@@ -26,6 +26,11 @@ def _log_file(tmp_path):
     return handler
 
 
+def _altered(token: str) -> str:
+    """The token with its last character changed (to another one: a token ending in "0" stays wrong)."""
+    return token[:-1] + ("1" if token.endswith("0") else "0")
+
+
 def _journey(org):
     """Every answer on the way: (what, response)."""
     rep = make_user("canary", team=org.team_a, password=PASSWORD)
@@ -50,7 +55,7 @@ def _journey(org):
         ("api detail", api.get(url("customer-detail", pk))),
         ("api missing", api.get(url("customer-detail", 999999))),
         ("api forbidden", api.delete(url("customer-detail", pk))),
-        ("api bad token", client_for().get(url("me"), HTTP_AUTHORIZATION=f"Token {token[:-1]}0")),
+        ("api bad token", client_for().get(url("me"), HTTP_AUTHORIZATION=f"Token {_altered(token)}")),
         ("page list", page.get("/customers/")),
         ("page detail", page.get(f"/customers/{pk}/")),
         ("page missing", page.get("/customers/999999/")),
