@@ -13,6 +13,7 @@ part; the parser refuses them again.
 """
 from __future__ import annotations
 
+import functools
 from typing import IO, Iterator
 from xml.parsers import expat
 
@@ -82,16 +83,9 @@ def _shared_strings(src: IO[bytes]) -> list[str]:
     strings: list[str] = []
     pieces: list[str] = []
     state = {"in_t": False, "phonetic": 0}
-    names: dict[str, str] = {}
-
-    def local(name: str) -> str:
-        found = names.get(name)
-        if found is None:
-            found = names[name] = name.rpartition(":")[2]
-        return found
 
     def start(name, _attrs):
-        name = names.get(name) or local(name)
+        name = _local(name)
         if name == _TEXT:
             state["in_t"] = not state["phonetic"]
         elif name == _PHONETIC:
@@ -100,7 +94,7 @@ def _shared_strings(src: IO[bytes]) -> list[str]:
             pieces.clear()
 
     def end(name):
-        name = names.get(name) or local(name)
+        name = _local(name)
         if name == _TEXT:
             state["in_t"] = False
         elif name == _PHONETIC:
@@ -132,6 +126,12 @@ def _refuse(*_args):
     raise Refused("DTD")
 
 
+@functools.lru_cache(maxsize=256)
+def _local(name: str) -> str:
+    """A tag's name without its namespace prefix (`x:row` → `row`)."""
+    return name.rpartition(":")[2]
+
+
 class _Sheet:
     """expat's handlers for one sheet: completed rows collect in `done` as (row number, cells)."""
 
@@ -146,7 +146,6 @@ class _Sheet:
         self.inline: list[str] | None = None
         self.capture: list[str] | None = None  # where character data goes, if anywhere
         self.phonetic = False
-        self._names: dict[str, str] = {}
         self._columns: dict[str, int] = {}
 
     def parser(self):
@@ -154,14 +153,8 @@ class _Sheet:
         p.StartElementHandler, p.EndElementHandler, p.CharacterDataHandler = self.start, self.end, self.text
         return p
 
-    def local(self, name: str) -> str:
-        local = self._names.get(name)
-        if local is None:
-            local = self._names[name] = name.rpartition(":")[2]
-        return local
-
     def start(self, name: str, attrs: dict) -> None:
-        name = self._names.get(name) or self.local(name)
+        name = _local(name)
         if name == _CELL:
             self.kind = attrs.get("t", "n")
             style = attrs.get("s")
@@ -190,7 +183,7 @@ class _Sheet:
             self.phonetic = True
 
     def end(self, name: str) -> None:
-        name = self._names.get(name) or self.local(name)
+        name = _local(name)
         if name == _CELL:
             value = self.cell_value()
             if value is not None:
