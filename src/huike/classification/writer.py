@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 
 import numpy as np
 from django.db import connection
 from django.utils import timezone
-from psycopg.copy import QueuedLibpqWriter
 
 from huike.automation.services import reminders_create_rows
 from huike.reports import facts
@@ -76,9 +76,9 @@ def _chunk(snap, res, changed, run_id, as_of, t, thresholds_id, strategies):
         codes_changed |= new[name] != old[name]
     ids = ft.ids[changed]
     none_if_zero = [[v or None for v in col[changed].tolist()] for col in (res.r, res.f, res.m, res.segment)]
-    staged = _StagedRows([*(new[name].tolist() for name in CODE_COLUMNS), codes_changed.tolist()], ev,
-                         pending.tolist(), [*none_if_zero, [as_of] * len(changed), res.hashes[changed].tolist(),
-                                            ids.tolist()])
+    staged = list(zip(*(new[name].tolist() for name in CODE_COLUMNS), codes_changed.tolist(),
+                      [ev.row(j, p) for j, p in enumerate(pending.tolist())], *none_if_zero,
+                      itertools.repeat(as_of), res.hashes[changed].tolist(), ids.tolist()))
 
     history_evidence = json.dumps({"run": run_id})
     owners = snap.owners[changed]
@@ -104,27 +104,6 @@ def _chunk(snap, res, changed, run_id, as_of, t, thresholds_id, strategies):
                 plans[strategy.pk] = _TaskPlan(strategy, as_of, now)
             reminders += plans[strategy.pk].rows(int(ids[j]), int(owners[j]), created_at)
     return staged, changes, reminders, ids[pending].tolist()
-
-
-class _StagedRows:
-    """A chunk's staged rows (STAGE_COLUMNS, then the id), given out COPY_ROWS at a time with their evidence
-    strings formatted only then: while PostgreSQL parses one batch's evidence into jsonb, the next batch is
-    formatted here (_Staging.customers), instead of the one waiting for the other."""
-
-    def __init__(self, before: list[list], ev: EvidenceRows, pending: list[bool], after: list[list]):
-        self.before, self.ev, self.pending, self.after = before, ev, pending, after
-
-    def __len__(self) -> int:
-        return len(self.pending)
-
-    def batches(self):
-        row, pending = self.ev.row, self.pending
-        for start in range(0, len(pending), COPY_ROWS):
-            stop = min(start + COPY_ROWS, len(pending))
-            if stop - start < COPY_ROWS: break
-            evidence = [row(j, pending[j]) for j in range(start, stop)]
-            yield list(zip(*(col[start:stop] for col in self.before), evidence,
-                           *(col[start:stop] for col in self.after)))
 
 
 class _TaskPlan:
@@ -159,8 +138,8 @@ class _Staging:
         self.postgres = connection.vendor == "postgresql"
         self.staged = False
 
-    def customers(self, rows: _StagedRows) -> None:
-        if not len(rows):
+    def customers(self, rows: list[tuple]) -> None:
+        if not rows:
             return
         cols = ", ".join(STAGE_COLUMNS)
         with connection.cursor() as cur:
@@ -176,15 +155,12 @@ class _Staging:
                 cur.execute(f"DELETE FROM {STAGE}")
                 self.staged = True
             if self.postgres:
-                # the queued writer sends from its own thread: formatting goes on while the server parses
-                with cur.cursor.copy(f"COPY {STAGE} ({cols}, id) FROM STDIN",
-                                     writer=QueuedLibpqWriter(cur.cursor)) as copy:
-                    for batch in rows.batches():
-                        copy.write(_copy_text(batch))
+                with cur.cursor.copy(f"COPY {STAGE} ({cols}, id) FROM STDIN") as copy:
+                    for start in range(0, len(rows), COPY_ROWS):
+                        copy.write(_copy_text(rows[start:start + COPY_ROWS]))
             else:
                 marks = ", ".join(["%s"] * (len(STAGE_COLUMNS) + 1))
-                for batch in rows.batches():
-                    cur.executemany(f"INSERT INTO {STAGE} ({cols}, id) VALUES ({marks})", batch)
+                cur.executemany(f"INSERT INTO {STAGE} ({cols}, id) VALUES ({marks})", rows)
 
     def finish(self) -> None:
         if not self.staged:

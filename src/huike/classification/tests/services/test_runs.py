@@ -184,21 +184,3 @@ def test_incoherent_thresholds_are_refused(org):
     assert list(e.value.errors) == ["tier_low_pct"]
     with pytest.raises(Forbidden):
         thresholds_save(actor=org.ma, values={"tier_high_pct": 20})
-
-
-def test_staged_rows_split_into_copy_batches_store_the_same_results(org, book, monkeypatch):
-    # given the results of a run whose six changed customers went to the database in one batch
-    run(org.ma)
-    one_batch = {r.customer_id: (r.evidence, r.rfm_r, r.rfm_f, r.rfm_m, r.segment, r.hash)
-                 for r in Result.objects.all()}
-    codes = dict(Customer.objects.values_list("pk", "value_class"))
-    Result.objects.all().delete()
-    Customer.objects.update(value_tier="", value_class="", relationship_type="")
-    # when the same run is written four rows at a time (a full batch, then a short one)
-    monkeypatch.setattr("huike.classification.writer.COPY_ROWS", 4)
-    r = run(org.admin)
-    # then every customer's stored result and codes are the same, except the run that wrote them
-    assert r.counts["changed"] == 6
-    assert {r.customer_id: (r.evidence | {"run": None}, r.rfm_r, r.rfm_f, r.rfm_m, r.segment, r.hash)
-            for r in Result.objects.all()} == {k: (v[0] | {"run": None}, *v[1:]) for k, v in one_batch.items()}
-    assert dict(Customer.objects.values_list("pk", "value_class")) == codes
