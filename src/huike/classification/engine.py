@@ -89,9 +89,11 @@ class EvidenceRows:
 
     def __init__(self, ft: FeatureTable, res: Results, rows: np.ndarray, run_id: int | None, as_of: dt.date,
                  thresholds_id: int, stage_since: np.ndarray):
-        self.features = np.column_stack([ft.columns[n].astype(np.int64) for n in FEATURE_NAMES])[rows].tolist()
+        # the chunk's rows are taken before stacking: stacking every customer's columns for each chunk cost
+        # 6 s of a monthly run at 1M customers
+        self.features = np.column_stack([ft.columns[n][rows].astype(np.int64) for n in FEATURE_NAMES]).tolist()
         self.tier, self.klass, self.rel = res.tier[rows].tolist(), res.klass[rows].tolist(), res.rel[rows].tolist()
-        self.rfm = np.column_stack([res.r, res.f, res.m])[rows].tolist()
+        self.rfm = np.column_stack([res.r[rows], res.f[rows], res.m[rows]]).tolist()
         self.segment = res.segment[rows].tolist()
         self.stage_since = [json.dumps(dt.date.fromordinal(v).isoformat() if v else None)
                             for v in stage_since[rows].tolist()]
