@@ -173,7 +173,8 @@ def load(args) -> None:
 
 
 def reset() -> None:
-    """A kept database back to unclassified (its last runs undone), vacuumed, so the first run is a first run."""
+    """A kept database back to unclassified (its last runs and their strategy tasks undone), vacuumed, so the first
+    run is a first run and the monthly run creates its tasks."""
     from django.db import connection, transaction
 
     from huike.reports import facts
@@ -182,6 +183,8 @@ def reset() -> None:
     with transaction.atomic(), connection.cursor() as cur:
         for table in ("classification_change", "classification_result", "classification_run"):
             cur.execute(f"DELETE FROM {table}")
+        # the strategy tasks of earlier runs too: their keys would make the monthly run's tasks "already there"
+        cur.execute("DELETE FROM automation_reminder WHERE source = 'strategy'")
         cur.execute("CREATE TEMP TABLE reset_ids AS SELECT id FROM customers_customer "
                     "WHERE value_tier <> '' OR value_class <> '' OR relationship_type <> ''")
         with facts.mirror_paused(connection, "SELECT id FROM reset_ids"):
