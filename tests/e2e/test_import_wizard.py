@@ -70,17 +70,23 @@ def test_import_wizard_on_a_phone_in_chinese(new_page, org, tmp_path):
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
 
-def test_an_uploaded_workbook_shows_it_is_being_checked_then_maps_its_columns(new_page, org, tmp_path):
-    # given a rep on a laptop, in Chinese, with an Excel workbook of the same rows
+def _upload_page_holding_the_form(new_page, tmp_path):
+    """A rep on a laptop, in Chinese, on the upload page, with an Excel workbook of the same rows; a listener
+    after the page's own holds the form back and notes whether the page let it go."""
     page = new_page(DESKTOP)
     page.set_default_timeout(60_000)
     login(page, "ra1")
     path = tmp_path / "客户导入.xlsx"
     path.write_bytes(xlsx_bytes(ROWS, header=HEADER))
     page.goto("/imports/new/")
-    # and a listener after the page's own that holds the form back and notes whether the page let it go
     page.evaluate("""() => { window.sent = [];
         document.addEventListener("submit", (e) => { window.sent.push(!e.defaultPrevented); e.preventDefault(); }); }""")
+    return page, path
+
+
+def test_an_uploaded_workbook_shows_it_is_being_checked_then_maps_its_columns(new_page, org, tmp_path):
+    # given a rep on the upload page with a workbook, the form held back after the page's own handler
+    page, path = _upload_page_holding_the_form(new_page, tmp_path)
     # when the workbook is sent, and sent again
     page.set_input_files("#id_file", str(path))
     page.click("#upload-submit")
@@ -97,3 +103,21 @@ def test_an_uploaded_workbook_shows_it_is_being_checked_then_maps_its_columns(ne
     page.wait_for_url("**/mapping/")
     assert page.locator("#col_0").input_value() == "name"
     assert page.locator("#col_2").input_value() == "phone"
+
+
+def test_a_busy_upload_form_restored_from_the_back_forward_cache_can_be_sent_again(new_page, org, tmp_path):
+    # given an upload form left busy by its sending
+    page, path = _upload_page_holding_the_form(new_page, tmp_path)
+    page.set_input_files("#id_file", str(path))
+    page.click("#upload-submit")
+    button = page.locator("#upload-submit")
+    expect(button).to_be_disabled()
+    # when the browser shows the page again from its back/forward cache
+    page.evaluate("() => window.dispatchEvent(new PageTransitionEvent('pageshow', {persisted: true}))")
+    # then the button is as it was, and a new sending goes through the page
+    expect(button).to_be_enabled()
+    assert button.inner_text().strip() == "上传并继续"
+    assert page.locator("#upload-form").get_attribute("aria-busy") is None
+    assert button.get_attribute("data-idle") is None
+    page.click("#upload-submit")
+    assert page.evaluate("window.sent") == [True, True]

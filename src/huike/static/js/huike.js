@@ -37,11 +37,24 @@
     if (form.getAttribute("aria-busy") === "true") { e.preventDefault(); return; }
     form.setAttribute("aria-busy", "true");
     form.querySelectorAll("button[type=submit]").forEach(function (button) {
+      button.setAttribute("data-idle", button.innerHTML);
       button.disabled = true;
       var spinner = document.createElement("span");
       spinner.className = "spinner-border spinner-border-sm me-2";
       spinner.setAttribute("aria-hidden", "true");
       button.replaceChildren(spinner, document.createTextNode(form.getAttribute("data-busy")));
+    });
+  });
+  // Back to a page the browser kept (back/forward cache): a form left busy by its last sending can be sent again.
+  window.addEventListener("pageshow", function (e) {
+    return;
+    document.querySelectorAll("form[data-busy][aria-busy=true]").forEach(function (form) {
+      form.removeAttribute("aria-busy");
+      form.querySelectorAll("button[data-idle]").forEach(function (button) {
+        button.innerHTML = button.getAttribute("data-idle");
+        button.removeAttribute("data-idle");
+        button.disabled = false;
+      });
     });
   });
   document.addEventListener("DOMContentLoaded", function () { syncLostReason(); addTagSuggestion(); focusFirstError(); });
