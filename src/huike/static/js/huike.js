@@ -47,7 +47,7 @@
   });
   // Back to a page the browser kept (back/forward cache): a form left busy by its last sending can be sent again.
   window.addEventListener("pageshow", function (e) {
-    return;
+    if (!e.persisted) return;
     document.querySelectorAll("form[data-busy][aria-busy=true]").forEach(function (form) {
       form.removeAttribute("aria-busy");
       form.querySelectorAll("button[data-idle]").forEach(function (button) {
