@@ -58,13 +58,17 @@ class Change(models.Model):
 
     # A first run writes three rows per customer (millions): only the indexes the readers need, and partial ones
     # for the few pending or decided rows. The (customer, -as_of) index serves the customer foreign key too.
+    # No foreign key constraints in the database for the customer and the run (ADR 0024): a first run writes
+    # three million rows, and PostgreSQL checked each at commit (20 s of the run). The writer writes rows only
+    # for the customers and the run it has just read; deleting either goes through Django's cascade.
     customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="classification_changes",
-                                 db_index=False)
+                                 db_index=False, db_constraint=False)
     dimension = models.CharField(max_length=20)  # value_tier | value_class | relationship_type
     from_value = models.CharField(max_length=20, blank=True)
     to_value = models.CharField(max_length=20)
     as_of = models.DateField()
-    run = models.ForeignKey(Run, null=True, blank=True, on_delete=models.SET_NULL, related_name="changes")
+    run = models.ForeignKey(Run, null=True, blank=True, on_delete=models.SET_NULL, related_name="changes",
+                            db_constraint=False)
     evidence = models.JSONField(default=dict)
     status = models.CharField(max_length=10, choices=ChangeStatus.choices, default=ChangeStatus.APPLIED)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
@@ -111,8 +115,9 @@ class Result(models.Model):
     tier, value class, relationship type) stay on the customer and are written only when they change.
     """
 
+    # no database constraint, like Change.customer (ADR 0024): a first run writes a million rows
     customer = models.OneToOneField("customers.Customer", primary_key=True, on_delete=models.CASCADE,
-                                    related_name="classification_result")
+                                    related_name="classification_result", db_constraint=False)
     evidence = models.JSONField(default=dict)  # the inputs and results of the latest run (evidence.explain)
     rfm_r = models.PositiveSmallIntegerField(null=True)
     rfm_f = models.PositiveSmallIntegerField(null=True)

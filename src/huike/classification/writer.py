@@ -90,7 +90,7 @@ def _chunk(snap, res, changed, run_id, as_of, t, thresholds_id, strategies):
         moved = before != after
         waiting = pending if dim == "value_class" else np.zeros(len(changed), dtype=bool)
         for j in np.flatnonzero(moved).tolist():
-            status = ChangeStatus.PENDING if waiting[j] else ChangeStatus.APPLIED
+            status = ChangeStatus.PENDING.value if waiting[j] else ChangeStatus.APPLIED.value
             changes.append((int(ids[j]), dim, before[j], after[j], as_of, run_id, history_evidence, status,
                             created_at))
         if dim == "value_tier":
@@ -204,10 +204,21 @@ def _insert_history(rows: list[tuple]) -> None:
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
             with cur.cursor.copy(f"COPY {table} ({', '.join(HISTORY_COLUMNS)}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+                for start in range(0, len(rows), COPY_ROWS):
+                    copy.write(_history_text(rows[start:start + COPY_ROWS]))
             return
         marks = ", ".join(["%s"] * len(HISTORY_COLUMNS))
         for start in range(0, len(rows), BATCH):
             cur.executemany(f"INSERT INTO {table} ({', '.join(HISTORY_COLUMNS)}) VALUES ({marks})",
                             rows[start:start + BATCH])
+
+
+def _history_text(rows: list[tuple]) -> str:
+    """History rows (HISTORY_COLUMNS) in COPY's text format: a run's own values (dimension names, codes, its run
+    and date, the evidence that names the run) hold nothing the format escapes; checked like _copy_text."""
+    joined = "".join(text for row in rows for text in (row[1], row[2], row[3], row[6]))
+    if "\\" in joined or "\t" in joined or "\n" in joined:
+        raise ValueError("a classification history row holds a tab, newline or backslash")
+    none = "\\N"
+    return "".join(f"{cid}\t{dim}\t{before}\t{after}\t{day}\t{none if run is None else run}\t{ev}\t{status}\t{at}\n"
+                   for cid, dim, before, after, day, run, ev, status, at in rows)

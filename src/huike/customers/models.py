@@ -132,6 +132,8 @@ class Customer(models.Model):
     next_followup_at = models.DateTimeField(_("next follow-up time"), null=True, blank=True)
     next_followup_reason = models.CharField(max_length=100, blank=True)
     registered_late = models.BooleanField(_("registered late"), default=False)
+    # written by classification runs, a million at a time: in no index, so PostgreSQL rewrites the row in place
+    # (customers migration 0012, ADR 0027)
     value_tier = models.CharField(_("value tier"), max_length=10, choices=ValueTier.choices, blank=True)
     value_class = models.CharField(_("value class"), max_length=10, choices=ValueClass.choices, blank=True)
     relationship_type = models.CharField(
@@ -188,9 +190,6 @@ class Customer(models.Model):
             models.Index(fields=["intent", "-created_at"]),
             models.Index(fields=["industry", "-created_at"]),
             models.Index(fields=["owner", "next_followup_at"]),
-            models.Index(fields=["value_tier", "-created_at"]),
-            models.Index(fields=["value_class", "-created_at"]),
-            models.Index(fields=["relationship_type", "-created_at"]),
             # the duplicate scan looks the repeated names up by it (dataio/dedupe.py)
             models.Index(fields=["name_key"], name="customer_name_key"),
         ]

@@ -12,8 +12,7 @@ ON_BOTH = {
     # the live list, its scopes, filters and sorts (Customer.Meta.indexes)
     "customer_live_list", "customer_live_owner_search", "customer_live_ind_stage_name",
     "customers_c_stage_8a208e_idx", "customers_c_intent_236d39_idx", "customers_c_industr_38c5bd_idx",
-    "customers_c_owner_i_e59fb0_idx", "customers_c_value_t_2c2b5f_idx", "customers_c_value_c_e64a39_idx",
-    "customers_c_relatio_fc8f5e_idx",
+    "customers_c_owner_i_e59fb0_idx",
     # the duplicate checks of a new customer and of an import (Customer.Meta.constraints), the duplicate scan
     "customer_phone_unique", "customer_email_unique", "customer_credit_code_unique", "customer_name_key",
     # the reports (reports migrations 0001-0003)
