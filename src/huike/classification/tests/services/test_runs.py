@@ -125,6 +125,44 @@ def test_a_relationship_change_creates_the_strategy_tasks_for_the_owner(org, boo
     assert Reminder.objects.filter(customer=stable, source="strategy").count() == len(expected)
 
 
+def test_purging_a_classified_customer_removes_its_results_and_history(org, book):
+    from huike.customers.services import customer_delete
+    from huike.recycle.services import customer_purge
+
+    # given a run (the results and history tables have no database foreign key, ADR 0024)
+    run(org.ma)
+    gone = book["churn"]
+    kept = Change.objects.exclude(customer=gone).count()
+    assert Change.objects.filter(customer=gone).count() == 3
+    # when the churning customer is deleted and purged from the recycle bin
+    customer_delete(actor=org.admin, customer=gone)
+    customer_purge(actor=org.admin, pk=gone.pk)
+    # then its result and history rows went with it, and the others' stayed
+    assert not Result.objects.filter(customer_id=gone.pk).exists()
+    assert not Change.objects.filter(customer_id=gone.pk).exists()
+    assert Change.objects.count() == kept
+    assert Result.objects.count() == len(book) - 1
+
+
+def test_a_run_rewrites_the_customer_codes_in_place_on_postgresql(org, book):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("heap-only updates are PostgreSQL's")
+    # given six unclassified customers, on pages half empty (fillfactor 50, customers migration 0012)
+    with connection.cursor() as cur:
+        cur.execute("SELECT reloptions FROM pg_class WHERE relname = 'customers_customer'")
+        assert cur.fetchone()[0] == ["fillfactor=50"]
+        cur.execute("SELECT pg_stat_get_xact_tuples_hot_updated('customers_customer'::regclass)")
+        before = cur.fetchone()[0]
+    # when a run gives each its first codes
+    run(org.ma)
+    # then all six rows were updated in place: no code is in an index, so no index entry was written
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_stat_get_xact_tuples_hot_updated('customers_customer'::regclass)")
+        assert cur.fetchone()[0] - before == 6
+
+
 def test_a_run_keeps_the_report_facts_and_their_day_rollup_exact(org, book):
     from django.db import connection
 
