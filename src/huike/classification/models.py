@@ -3,6 +3,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from huike.core.fields import PlainJSONField
+
 
 class ThresholdSet(models.Model):
     """Every saved version of the thresholds (R-5); the newest is in force."""
@@ -118,7 +120,8 @@ class Result(models.Model):
     # no database constraint, like Change.customer (ADR 0024): a first run writes a million rows
     customer = models.OneToOneField("customers.Customer", primary_key=True, on_delete=models.CASCADE,
                                     related_name="classification_result", db_constraint=False)
-    evidence = models.JSONField(default=dict)  # the inputs and results of the latest run (evidence.explain)
+    # the inputs and results of the latest run (evidence.explain), read whole: `json`, not `jsonb` (ADR 0025)
+    evidence = PlainJSONField(default=dict)
     rfm_r = models.PositiveSmallIntegerField(null=True)
     rfm_f = models.PositiveSmallIntegerField(null=True)
     rfm_m = models.PositiveSmallIntegerField(null=True)

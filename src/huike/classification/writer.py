@@ -147,7 +147,7 @@ class _Staging:
                 if self.postgres:
                     cur.execute(
                         f"CREATE TEMP TABLE IF NOT EXISTS {STAGE} (value_tier varchar(10), value_class varchar(10), "
-                        "relationship_type varchar(15), codes_changed boolean, evidence jsonb, rfm_r smallint, "
+                        "relationship_type varchar(15), codes_changed boolean, evidence json, rfm_r smallint, "
                         "rfm_f smallint, rfm_m smallint, segment smallint, classified_on date, hash bigint, "
                         "id bigint) ON COMMIT DROP")
                 else:
