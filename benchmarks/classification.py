@@ -187,7 +187,7 @@ def reset() -> None:
         cur.execute("DELETE FROM automation_reminder WHERE source = 'strategy'")
         cur.execute("CREATE TEMP TABLE reset_ids AS SELECT id FROM customers_customer "
                     "WHERE value_tier <> '' OR value_class <> '' OR relationship_type <> ''")
-        with facts.mirror_paused(connection, "SELECT id FROM reset_ids"):
+        with facts.mirror_paused(connection, "SELECT id FROM reset_ids", ("value_tier",)):
             cur.execute("UPDATE customers_customer SET value_tier = '', value_class = '', relationship_type = '' "
                         "WHERE id IN (SELECT id FROM reset_ids)")
         cur.execute("DROP TABLE reset_ids")

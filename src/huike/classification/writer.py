@@ -172,7 +172,7 @@ class _Staging:
                         f"FROM {STAGE} WHERE true ON CONFLICT (customer_id) DO UPDATE SET "
                         + ", ".join(f"{c} = excluded.{c}" for c in RESULT_COLUMNS))
         codes = ", ".join(f"{c} = t.{c}" for c in CODE_COLUMNS)
-        with facts.mirror_paused(connection, f"SELECT id FROM {STAGE} WHERE codes_changed"), \
+        with facts.mirror_paused(connection, f"SELECT id FROM {STAGE} WHERE codes_changed", ("value_tier",)), \
                 connection.cursor() as cur:
             cur.execute(f"UPDATE customers_customer AS c SET {codes} FROM {STAGE} AS t "
                         "WHERE c.id = t.id AND t.codes_changed")

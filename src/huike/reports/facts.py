@@ -90,24 +90,35 @@ def _changed(columns) -> str:
 
 
 @contextmanager
-def mirror_paused(connection, ids_sql: str):
+def mirror_paused(connection, ids_sql: str, columns: tuple[str, ...] = tuple(MIRRORED)):
     """A bulk writer of mirrored columns (a classification run rewrites a million tiers) runs its customer
     updates in the block without the per-row mirror and its day rollup (paused.paused: the same pause as a
     batch of new customers), then syncs the facts of those customers among `ids_sql` (a SELECT of customer
-    ids) whose mirrored columns now differ: the rollup loses their old rows, the facts copy the customers'
-    mirrored columns, the rollup gains the new rows. Customers whose mirrored columns did not move (a value
-    class or relationship type change) cost one comparison. Only for writes that leave created_at
-    (RECOMPUTE_ON) alone; needs a transaction (a failure rolls the pause back with everything else)."""
+    ids) whose mirrored `columns` (the ones the block may write) now differ. Customers whose columns did not
+    move (a value class or relationship type change) cost one comparison. Only for writes that leave
+    created_at (RECOMPUTE_ON) alone; needs a transaction (a failure rolls the pause back with everything else).
+
+    A block that moves none of a row's day and owner (rollup.KEYED) changes the rollup's sums in place: one
+    pass adds, per owner and day, the difference of the metrics that read the moved columns (for the tiers:
+    the high-value count). Otherwise the rollup loses the moved customers' old rows and gains their new ones."""
     from . import paused, rollup
 
-    among = f"IN (SELECT customer_id FROM {RESYNC})"
-    differs = " OR ".join(f"f.{c} IS DISTINCT FROM c.{c}" for c in MIRRORED)
+    differs = " OR ".join(f"f.{c} IS DISTINCT FROM c.{c}" for c in columns)
+    moved = f"f.customer_id IN ({ids_sql}) AND ({differs})"
+    cols = ", ".join(f"{c} = c.{c}" for c in columns)
     with paused.paused(connection):
         yield
-        cols = ", ".join(f"{c} = c.{c}" for c in MIRRORED)
         with connection.cursor() as cur:
+            if not set(columns) & set(rollup.KEYED):
+                delta = rollup.moved_sql(connection.vendor, moved, columns)
+                if delta:
+                    cur.execute(delta)
+                cur.execute(f"UPDATE {T} AS f SET {cols} FROM customers_customer c WHERE c.id = f.customer_id "
+                            f"AND {moved}")
+                return
+            among = f"IN (SELECT customer_id FROM {RESYNC})"
             cur.execute(f"CREATE TEMP TABLE {RESYNC} AS SELECT f.customer_id FROM {T} f JOIN customers_customer c "
-                        f"ON c.id = f.customer_id WHERE f.customer_id IN ({ids_sql}) AND ({differs})")
+                        f"ON c.id = f.customer_id WHERE {moved}")
             cur.execute(rollup.catch_up_sql(connection.vendor, among, sign="-"))
             cur.execute(f"UPDATE {T} SET {cols} FROM customers_customer c WHERE c.id = {T}.customer_id "
                         f"AND {T}.customer_id {among}")

@@ -7,6 +7,7 @@ are read from the facts themselves (fact_sums), so the sums are exact for any pe
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 from django.db import connection
@@ -55,6 +56,7 @@ def _day(vendor: str, r: str) -> str:
 
 
 COUNTED = "{r}.deleted_at IS NULL AND {r}.created_at IS NOT NULL AND {r}.owner_id IS NOT NULL"
+KEYED = ("owner_id", "created_at", "deleted_at")  # a facts row's owner and day, and whether it is counted
 
 
 def _delta(vendor: str, r: str, sign: str) -> str:
@@ -114,6 +116,24 @@ def catch_up_sql(vendor: str, among: str, sign: str = "") -> str:
             f"{', '.join(f'{sign}SUM({e})' for e in m.values())} FROM {F} f WHERE f.customer_id {among} "
             f"AND {COUNTED.format(r='f')} GROUP BY f.owner_id, {_day(vendor, 'f')} "
             f"ON CONFLICT (owner_id, day) DO UPDATE SET {updates}")
+
+
+def moved_sql(vendor: str, moved: str, columns) -> str | None:
+    """One UPDATE of the sums for facts rows `f` whose mirrored `columns` differ from their customers' `c`
+    (`moved`, a condition over both): each owner's and day's metrics that read those columns gain the new
+    value less the old. None when no metric reads them. The columns must not be in KEYED (a row moving to
+    another owner or day needs catch_up_sql)."""
+    old = {k: e for k, e in metric_sql(vendor, "f").items()
+           if any(re.search(rf"\bf\.{c}\b", e) for c in columns)}
+    if not old:
+        return None
+    to_customer = re.compile(rf"\bf\.({'|'.join(columns)})\b")
+    new = {k: to_customer.sub(r"c.\1", e) for k, e in old.items()}  # the row as the customer now has it
+    sums = ", ".join(f"SUM(({new[k]}) - ({e})) AS {k}" for k, e in old.items())
+    updates = ", ".join(f"{k} = {T}.{k} + s.{k}" for k in old)
+    return (f"UPDATE {T} SET {updates} FROM (SELECT f.owner_id, {_day(vendor, 'f')} AS day, {sums} FROM {F} f "
+            f"JOIN customers_customer c ON c.id = f.customer_id WHERE {moved} AND {COUNTED.format(r='f')} "
+            f"GROUP BY f.owner_id, {_day(vendor, 'f')}) s WHERE {T}.owner_id = s.owner_id AND {T}.day = s.day")
 
 
 def rebuild(conn) -> None:

@@ -296,3 +296,49 @@ def test_overdue_counts_equal_the_overdue_list_through_writes_and_a_rebuild(book
     kept = sorted(OwnerDueCount.objects.exclude(customers=0).values_list("owner_id", "day", "customers"))
     due.rebuild(connection)
     assert sorted(OwnerDueCount.objects.exclude(customers=0).values_list("owner_id", "day", "customers")) == kept
+
+
+def test_a_paused_tier_mirror_adds_the_high_value_difference_in_one_pass(book):
+    from django.db import transaction
+
+    from huike.customers.models import Customer
+    from huike.reports import facts as customer_facts
+    from huike.reports.models import CustomerFact, OwnerDayFacts
+
+    org = book.org
+    only = f"SELECT id FROM customers_customer WHERE owner_id = {org.ra1.pk}"
+
+    def high_value():
+        return sum(OwnerDayFacts.objects.filter(owner_id=org.ra1.pk).values_list("high_value", flat=True))
+    assert high_value() == 2
+    # given a bulk writer that names the tier as the only mirrored column it moves: one high customer down,
+    # the untiered one up, and a value class (not mirrored) changed
+    with transaction.atomic(), customer_facts.mirror_paused(connection, only, ("value_tier",)):
+        Customer.objects.filter(pk=book.c1.pk).update(value_tier="low")
+        Customer.objects.filter(pk=book.c7.pk).update(value_tier="high")
+        Customer.objects.filter(pk=book.c2.pk).update(value_class="key")
+    # then the facts hold the new tiers and ra1 still has two high-value customers
+    tiers = [CustomerFact.objects.get(customer_id=c.pk).value_tier for c in (book.c1, book.c2, book.c7)]
+    assert (tiers, high_value()) == (["low", "high", "high"], 2)
+    # and the facts and the day rollup equal a rebuild
+    kept_facts, kept_rollup = all_facts(), rollup_rows()
+    customer_facts.rebuild(connection)
+    assert (all_facts(), rollup_rows()) == (kept_facts, kept_rollup)
+
+
+def test_the_one_pass_rollup_update_sums_only_the_metrics_reading_the_moved_columns():
+    from huike.reports import rollup
+
+    # given the rollup's metrics, when the tier moves, then only the high-value count is updated
+    sql = rollup.moved_sql("postgresql", "true", ("value_tier",))
+    assert sql.startswith("UPDATE reports_ownerdayfacts SET high_value = reports_ownerdayfacts.high_value + "
+                          "s.high_value FROM (")
+    assert "SUM((CASE WHEN c.value_tier = 'high' THEN 1 ELSE 0 END) - (CASE WHEN f.value_tier = 'high' " in sql
+    # when the stage moves, then the metrics reading it are updated, the facts-only `reached` read as it is
+    sql = rollup.moved_sql("sqlite", "true", ("stage",))
+    assert [part.split(" = ")[0] for part in sql.split(" FROM (")[0].removeprefix(
+        "UPDATE reports_ownerdayfacts SET ").split(", ")] == ["reached_1", "reached_2", "lost_now",
+                                                              "high_intent_closed"]
+    assert "c.stage IN ('intent', 'closed') OR f.reached >= 1" in sql
+    # when a column no metric reads moves, then there is nothing to update
+    assert rollup.moved_sql("sqlite", "true", ("lost_reason",)) is None

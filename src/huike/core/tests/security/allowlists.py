@@ -81,6 +81,9 @@ COMPOSED_SQL = {
         "fixed statements over table constants; `among` is a fixed fragment whose %s takes the ids (one parameter)",
     ("src/huike/reports/rollup.py", "catch_up_sql"):
         "fixed metric expressions over the rollup/facts table constants; `among` is catch_up's fixed fragment",
+    ("src/huike/reports/rollup.py", "moved_sql"):
+        "fixed metric expressions over the rollup/facts table constants; the columns are mirror_paused's constant "
+        "tuple, `moved` its condition over them and its caller's constant SELECT of staged ids",
     ("src/huike/reports/stages.py", "catch_up_sql"): "constants; `among` is catch_up's fixed fragment (its %s takes the ids)",
     ("src/huike/reports/summary.py", "<module>"): "trigger SQL built once at import from constants",
     ("src/huike/reports/summary.py", "_order_delta"): "trigger SQL from constants ('NEW'/'OLD', '+'/'-')",
@@ -101,6 +104,8 @@ BANDIT = {
     ("src/huike/classification/writer.py", "B608", "HISTORY_COLUMNS"): _IDENTIFIERS,
     ("src/huike/classification/writer.py", "B608", "BATCH"): _IDENTIFIERS,
     ("src/huike/reports/facts.py", "B608", "among"): COMPOSED_SQL[("src/huike/reports/facts.py", "mirror_paused")],
+    ("src/huike/reports/facts.py", "B608", "AND {moved}"):
+        COMPOSED_SQL[("src/huike/reports/facts.py", "mirror_paused")],
     ("src/huike/imports/customer_rows.py", "B608", "WHERE code {bulk.among()}"):
         COMPOSED_SQL[("src/huike/imports/customer_rows.py", "_ids_by_code")],
     ("src/huike/imports/bulk.py", "B608", "INSERT INTO {head}"): COMPOSED_SQL[("src/huike/imports/bulk.py", "insert_rows")],
