@@ -69,8 +69,9 @@ class Change(models.Model):
     from_value = models.CharField(max_length=20, blank=True)
     to_value = models.CharField(max_length=20)
     as_of = models.DateField()
+    # no index either: nothing reads the history by run (runs are kept), and a first run wrote 3,000,000 entries
     run = models.ForeignKey(Run, null=True, blank=True, on_delete=models.SET_NULL, related_name="changes",
-                            db_constraint=False)
+                            db_constraint=False, db_index=False)
     evidence = models.JSONField(default=dict)
     status = models.CharField(max_length=10, choices=ChangeStatus.choices, default=ChangeStatus.APPLIED)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,

@@ -144,23 +144,28 @@ def test_purging_a_classified_customer_removes_its_results_and_history(org, book
     assert Result.objects.count() == len(book) - 1
 
 
-def test_a_run_rewrites_the_customer_codes_in_place_on_postgresql(org, book):
+def test_a_run_rewrites_the_customer_codes_and_the_facts_tiers_in_place_on_postgresql(org, book):
     from django.db import connection
 
     if connection.vendor != "postgresql":
         pytest.skip("heap-only updates are PostgreSQL's")
-    # given six unclassified customers, on pages half empty (fillfactor 50, customers migration 0012)
+    tables = ("customers_customer", "reports_customerfact")
+
+    def hot_updates() -> list[int]:
+        with connection.cursor() as cur:
+            cur.execute("SELECT " + ", ".join(f"pg_stat_get_xact_tuples_hot_updated('{t}'::regclass)" for t in tables))
+            return list(cur.fetchone())
+    # given six unclassified customers and their facts, on pages half empty (fillfactor 50: customers
+    # migration 0012, reports migration 0010)
     with connection.cursor() as cur:
-        cur.execute("SELECT reloptions FROM pg_class WHERE relname = 'customers_customer'")
-        assert cur.fetchone()[0] == ["fillfactor=50"]
-        cur.execute("SELECT pg_stat_get_xact_tuples_hot_updated('customers_customer'::regclass)")
-        before = cur.fetchone()[0]
+        cur.execute("SELECT relname, reloptions FROM pg_class WHERE relname = ANY(%s) ORDER BY relname", [list(tables)])
+        assert cur.fetchall() == [("customers_customer", ["fillfactor=50"]), ("reports_customerfact", ["fillfactor=50"])]
+    before = hot_updates()
     # when a run gives each its first codes
     run(org.ma)
-    # then all six rows were updated in place: no code is in an index, so no index entry was written
-    with connection.cursor() as cur:
-        cur.execute("SELECT pg_stat_get_xact_tuples_hot_updated('customers_customer'::regclass)")
-        assert cur.fetchone()[0] - before == 6
+    # then all six customer rows and six facts rows were updated in place: neither the codes nor the facts'
+    # tier are in an index, so no index entry was written
+    assert [after - b for after, b in zip(hot_updates(), before)] == [6, 6]
 
 
 def test_a_run_keeps_the_report_facts_and_their_day_rollup_exact(org, book):
