@@ -23,9 +23,9 @@ HISTORY_COLUMNS = ("customer_id", "dimension", "from_value", "to_value", "as_of"
 
 CODE_COLUMNS = ("value_tier", "value_class", "relationship_type")  # on the customer: lists filter by them
 RESULT_COLUMNS = ("evidence", "rfm_r", "rfm_f", "rfm_m", "segment", "classified_on", "hash")  # classification.Result
-STAGE_COLUMNS = (*CODE_COLUMNS, "codes_changed", *RESULT_COLUMNS)
 BATCH = 20_000
-STAGE = "classification_stage"
+STAGE = "classification_stage"  # the changed customers' results (RESULT_COLUMNS, id)
+CODES_STAGE = "classification_stage_codes"  # the customers whose codes moved (CODE_COLUMNS, id): a narrow join
 CHUNK = 50_000  # changed customers built and written at a time
 COPY_ROWS = 5_000  # rows per string written to COPY
 
@@ -38,9 +38,9 @@ def apply(*, snap: Snapshot, res: Results, run_id: int | None, as_of: dt.date, t
     counts = {"changed": len(changed), "history": 0, "pending": 0, "tasks": 0}
     out = _Staging()
     for start in range(0, len(changed), CHUNK):
-        staged, changes, reminders, pending_ids = _chunk(snap, res, changed[start:start + CHUNK], run_id, as_of, t,
-                                                         thresholds_id, strategies)
-        out.customers(staged)
+        results, codes, changes, reminders, pending_ids = _chunk(snap, res, changed[start:start + CHUNK], run_id,
+                                                                 as_of, t, thresholds_id, strategies)
+        out.customers(results, codes)
         if pending_ids:
             _supersede_pending(pending_ids)
         _insert_history(changes)
@@ -56,9 +56,9 @@ _TIERS, _CLASSES, _RELATIONSHIPS = (np.array(codes, dtype=object)
 
 
 def _chunk(snap, res, changed, run_id, as_of, t, thresholds_id, strategies):
-    """The staged rows (STAGE_COLUMNS, then the id; RFM scores and segment 0 as NULL), history rows, strategy
-    tasks and newly pending customers of these changed rows. The codes are compared column-wise; only the
-    evidence is a string per row."""
+    """The result rows (RESULT_COLUMNS, then the id; RFM scores and segment 0 as NULL), the code rows of the
+    customers whose codes moved (CODE_COLUMNS, then the id), history rows, strategy tasks and newly pending
+    customers of these changed rows. The codes are compared column-wise; only the evidence is a string per row."""
     ft, cur = snap.features, snap.current
     now = timezone.now()
     created_at = connection.ops.adapt_datetimefield_value(now)  # the engine's own text form on SQLite
@@ -76,9 +76,9 @@ def _chunk(snap, res, changed, run_id, as_of, t, thresholds_id, strategies):
         codes_changed |= new[name] != old[name]
     ids = ft.ids[changed]
     none_if_zero = [[v or None for v in col[changed].tolist()] for col in (res.r, res.f, res.m, res.segment)]
-    staged = list(zip(*(new[name].tolist() for name in CODE_COLUMNS), codes_changed.tolist(),
-                      [ev.row(j, p) for j, p in enumerate(pending.tolist())], *none_if_zero,
-                      itertools.repeat(as_of), res.hashes[changed].tolist(), ids.tolist()))
+    results = list(zip([ev.row(j, p) for j, p in enumerate(pending.tolist())], *none_if_zero,
+                       itertools.repeat(as_of), res.hashes[changed].tolist(), ids.tolist()))
+    codes = list(zip(*(new[name][codes_changed].tolist() for name in CODE_COLUMNS), ids[codes_changed].tolist()))
 
     history_evidence = json.dumps({"run": run_id})
     owners = snap.owners[changed]
@@ -103,7 +103,7 @@ def _chunk(snap, res, changed, run_id, as_of, t, thresholds_id, strategies):
             if strategy.pk not in plans:
                 plans[strategy.pk] = _TaskPlan(strategy, as_of, now)
             reminders += plans[strategy.pk].rows(int(ids[j]), int(owners[j]), created_at)
-    return staged, changes, reminders, ids[pending].tolist()
+    return results, codes, changes, reminders, ids[pending].tolist()
 
 
 class _TaskPlan:
@@ -128,39 +128,48 @@ def _supersede_pending(customer_ids: list[int]) -> None:
 
 
 class _Staging:
-    """Changed customers staged in a temporary table (COPY on PostgreSQL, executemany on SQLite), then applied
-    in set-based statements: every staged customer's evidence row (classification.Result) upserted; the
-    customer row updated only where a code moved. The facts mirror of the tier is paused for that update and
-    synced in bulk (reports.facts.mirror_paused): row by row, the mirror and its day rollup cost more than the
-    update itself when a first run classifies a million customers."""
+    """Changed customers staged in two temporary tables (COPY on PostgreSQL, executemany on SQLite), then
+    applied in set-based statements: every changed customer's evidence row (classification.Result) upserted
+    from STAGE; the customer row updated from the narrow CODES_STAGE, which holds only the customers whose
+    codes moved (the update's join does not read the evidence). The facts mirror of the tier is paused for
+    that update and synced in bulk (reports.facts.mirror_paused): row by row, the mirror and its day rollup
+    cost more than the update itself when a first run classifies a million customers."""
 
     def __init__(self):
         self.postgres = connection.vendor == "postgresql"
         self.staged = False
 
-    def customers(self, rows: list[tuple]) -> None:
-        if not rows:
+    def customers(self, results: list[tuple], codes: list[tuple]) -> None:
+        if not results:
             return
-        cols = ", ".join(STAGE_COLUMNS)
         with connection.cursor() as cur:
             if not self.staged:
+                self._create(cur)
+            for table, columns, rows, text in ((STAGE, RESULT_COLUMNS, results, _results_text),
+                                               (CODES_STAGE, CODE_COLUMNS, codes, _codes_text)):
+                if not rows:
+                    continue
                 if self.postgres:
-                    cur.execute(
-                        f"CREATE TEMP TABLE IF NOT EXISTS {STAGE} (value_tier varchar(10), value_class varchar(10), "
-                        "relationship_type varchar(15), codes_changed boolean, evidence json, rfm_r smallint, "
-                        "rfm_f smallint, rfm_m smallint, segment smallint, classified_on date, hash bigint, "
-                        "id bigint) ON COMMIT DROP")
+                    with cur.cursor.copy(f"COPY {table} ({', '.join(columns)}, id) FROM STDIN") as copy:
+                        for start in range(0, len(rows), COPY_ROWS):
+                            copy.write(text(rows[start:start + COPY_ROWS]))
                 else:
-                    cur.execute(f"CREATE TEMP TABLE IF NOT EXISTS {STAGE} ({cols}, id INTEGER PRIMARY KEY)")
-                cur.execute(f"DELETE FROM {STAGE}")
-                self.staged = True
-            if self.postgres:
-                with cur.cursor.copy(f"COPY {STAGE} ({cols}, id) FROM STDIN") as copy:
-                    for start in range(0, len(rows), COPY_ROWS):
-                        copy.write(_copy_text(rows[start:start + COPY_ROWS]))
-            else:
-                marks = ", ".join(["%s"] * (len(STAGE_COLUMNS) + 1))
-                cur.executemany(f"INSERT INTO {STAGE} ({cols}, id) VALUES ({marks})", rows)
+                    marks = ", ".join(["%s"] * (len(columns) + 1))
+                    cur.executemany(f"INSERT INTO {table} ({', '.join(columns)}, id) VALUES ({marks})", rows)
+
+    def _create(self, cur) -> None:
+        if self.postgres:
+            cur.execute(f"CREATE TEMP TABLE IF NOT EXISTS {STAGE} (evidence json, rfm_r smallint, rfm_f smallint, "
+                        "rfm_m smallint, segment smallint, classified_on date, hash bigint, id bigint) ON COMMIT DROP")
+            cur.execute(f"CREATE TEMP TABLE IF NOT EXISTS {CODES_STAGE} (value_tier varchar(10), "
+                        "value_class varchar(10), relationship_type varchar(15), id bigint) ON COMMIT DROP")
+        else:
+            cur.execute(f"CREATE TEMP TABLE IF NOT EXISTS {STAGE} ({', '.join(RESULT_COLUMNS)}, id INTEGER PRIMARY KEY)")
+            cur.execute(f"CREATE TEMP TABLE IF NOT EXISTS {CODES_STAGE} ({', '.join(CODE_COLUMNS)}, "
+                        "id INTEGER PRIMARY KEY)")
+        for table in (STAGE, CODES_STAGE):
+            cur.execute(f"DELETE FROM {table}")
+        self.staged = True
 
     def finish(self) -> None:
         if not self.staged:
@@ -172,28 +181,36 @@ class _Staging:
                         f"FROM {STAGE} WHERE true ON CONFLICT (customer_id) DO UPDATE SET "
                         + ", ".join(f"{c} = excluded.{c}" for c in RESULT_COLUMNS))
         codes = ", ".join(f"{c} = t.{c}" for c in CODE_COLUMNS)
-        with facts.mirror_paused(connection, f"SELECT id FROM {STAGE} WHERE codes_changed", ("value_tier",)), \
+        with facts.mirror_paused(connection, f"SELECT id FROM {CODES_STAGE}", ("value_tier",)), \
                 connection.cursor() as cur:
-            cur.execute(f"UPDATE customers_customer AS c SET {codes} FROM {STAGE} AS t "
-                        "WHERE c.id = t.id AND t.codes_changed")
+            cur.execute(f"UPDATE customers_customer AS c SET {codes} FROM {CODES_STAGE} AS t WHERE c.id = t.id")
         with connection.cursor() as cur:
-            cur.execute(f"DELETE FROM {STAGE}")
+            for table in (STAGE, CODES_STAGE):
+                cur.execute(f"DELETE FROM {table}")
 
 
-def _copy_text(rows: list[tuple]) -> str:
-    """Staged rows in COPY's text format, one string: formatting the lines here costs a fraction of adapting
-    every value on its own. The evidence is built from numbers, ISO dates and fixed codes, so it and the codes
-    hold no tab, newline or backslash that the format would need escaped; that is checked, not assumed."""
-    joined = "".join(text for row in rows for text in (row[0], row[1], row[2], row[4]))
-    if "\\" in joined or "\t" in joined or "\n" in joined:
-        raise ValueError("a staged classification row holds a tab, newline or backslash")
+def _results_text(rows: list[tuple]) -> str:
+    """Result rows in COPY's text format, one string: formatting the lines here costs a fraction of adapting
+    every value on its own. The evidence is built from numbers, ISO dates and fixed codes, so it holds no tab,
+    newline or backslash that the format would need escaped; that is checked, not assumed."""
+    _refuse_escapes(row[0] for row in rows)
 
     def opt(v):
         return "\\N" if v is None else str(v)
-    return "".join(
-        f"{tier}\t{klass}\t{rel}\t{'t' if moved else 'f'}\t{ev}\t{opt(r)}\t{opt(f)}\t{opt(m)}\t{opt(seg)}\t"
-        f"{day}\t{h}\t{cid}\n"
-        for tier, klass, rel, moved, ev, r, f, m, seg, day, h, cid in rows)
+    return "".join(f"{ev}\t{opt(r)}\t{opt(f)}\t{opt(m)}\t{opt(seg)}\t{day}\t{h}\t{cid}\n"
+                   for ev, r, f, m, seg, day, h, cid in rows)
+
+
+def _codes_text(rows: list[tuple]) -> str:
+    """Code rows (CODE_COLUMNS, id) in COPY's text format; the codes are checked like the evidence."""
+    _refuse_escapes(text for row in rows for text in row[:3])
+    return "".join(f"{tier}\t{klass}\t{rel}\t{cid}\n" for tier, klass, rel, cid in rows)
+
+
+def _refuse_escapes(texts) -> None:
+    joined = "".join(texts)
+    if "\\" in joined or "\t" in joined or "\n" in joined:
+        raise ValueError("a staged classification row holds a tab, newline or backslash")
 
 
 def _insert_history(rows: list[tuple]) -> None:
@@ -215,10 +232,8 @@ def _insert_history(rows: list[tuple]) -> None:
 
 def _history_text(rows: list[tuple]) -> str:
     """History rows (HISTORY_COLUMNS) in COPY's text format: a run's own values (dimension names, codes, its run
-    and date, the evidence that names the run) hold nothing the format escapes; checked like _copy_text."""
-    joined = "".join(text for row in rows for text in (row[1], row[2], row[3], row[6]))
-    if "\\" in joined or "\t" in joined or "\n" in joined:
-        raise ValueError("a classification history row holds a tab, newline or backslash")
+    and date, the evidence that names the run) hold nothing the format escapes; checked like _results_text."""
+    _refuse_escapes(text for row in rows for text in (row[1], row[2], row[3], row[6]))
     none = "\\N"
     return "".join(f"{cid}\t{dim}\t{before}\t{after}\t{day}\t{none if run is None else run}\t{ev}\t{status}\t{at}\n"
                    for cid, dim, before, after, day, run, ev, status, at in rows)

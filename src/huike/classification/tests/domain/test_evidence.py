@@ -5,7 +5,7 @@ from django.utils import translation
 
 from huike.classification.domain.features import FEATURE_NAMES
 from huike.classification.evidence import explain, money
-from huike.classification.writer import _copy_text, _history_text
+from huike.classification.writer import _codes_text, _history_text, _results_text
 
 
 def stored(**features):
@@ -55,20 +55,20 @@ def test_empty_evidence_explains_nothing():
 
 
 def test_staged_rows_become_copy_text_and_a_backslash_is_refused():
-    # given two staged rows, one with no RFM scores
+    # given two result rows, one with no RFM scores, and the code rows of the customers whose codes moved
     day = dt.date(2026, 10, 31)
-    rows = [("high", "key", "stable", True, '{"a":1}', 5, 4, 3, 2, day, -7, 11),
-            ("", "normal", "potential", False, '{"b":[2,3]}', None, None, None, None, day, 9, 12)]
+    results = [('{"a":1}', 5, 4, 3, 2, day, -7, 11), ('{"b":[2,3]}', None, None, None, None, day, 9, 12)]
+    codes = [("high", "key", "stable", 11), ("", "normal", "potential", 12)]
     # when they are written as COPY text
-    text = _copy_text(rows)
-    # then each is one tab-separated line, NULL for missing scores
-    assert text == ('high\tkey\tstable\tt\t{"a":1}\t5\t4\t3\t2\t2026-10-31\t-7\t11\n'
-                    '\tnormal\tpotential\tf\t{"b":[2,3]}\t\\N\t\\N\t\\N\t\\N\t2026-10-31\t9\t12\n')
+    # then each is one tab-separated line, NULL for missing scores, an empty string for no tier
+    assert _results_text(results) == ('{"a":1}\t5\t4\t3\t2\t2026-10-31\t-7\t11\n'
+                                      '{"b":[2,3]}\t\\N\t\\N\t\\N\t\\N\t2026-10-31\t9\t12\n')
+    assert _codes_text(codes) == "high\tkey\tstable\t11\n\tnormal\tpotential\t12\n"
     # and evidence or a code that would need escaping is refused, not written wrongly
-    for column, value in ((4, '{"a":"x\\\\y"}'), (0, "hi\tgh")):
-        bad = [rows[0][:column] + (value,) + rows[0][column + 1:], rows[1]]
-        with pytest.raises(ValueError, match="tab, newline or backslash"):
-            _copy_text(bad)
+    with pytest.raises(ValueError, match="tab, newline or backslash"):
+        _results_text([('{"a":"x\\\\y"}', *results[0][1:]), results[1]])
+    with pytest.raises(ValueError, match="tab, newline or backslash"):
+        _codes_text([("hi\tgh", "key", "stable", 11)])
 
 
 def test_history_rows_become_copy_text_and_a_tab_is_refused():

@@ -57,9 +57,12 @@ COMPOSED_SQL = {
         "a column name from STORED_CODES' constant keys; one %s placeholder per customer id",
     ("src/huike/classification/features_sql.py", "load"):
         "day-number expressions over fixed column names; filters are fixed fragments with %(name)s parameters",
-    ("src/huike/classification/writer.py", "customers"): _IDENTIFIERS + " (STAGE_COLUMNS, the STAGE table)",
+    ("src/huike/classification/writer.py", "customers"):
+        _IDENTIFIERS + " (RESULT_COLUMNS, CODE_COLUMNS, the STAGE and CODES_STAGE tables)",
+    ("src/huike/classification/writer.py", "_create"):
+        _IDENTIFIERS + " (RESULT_COLUMNS, CODE_COLUMNS, the STAGE and CODES_STAGE tables)",
     ("src/huike/classification/writer.py", "finish"):
-        _IDENTIFIERS + " (CODE_COLUMNS, RESULT_COLUMNS, the STAGE table, Result's table)",
+        _IDENTIFIERS + " (CODE_COLUMNS, RESULT_COLUMNS, the STAGE and CODES_STAGE tables, Result's table)",
     ("src/huike/reports/facts.py", "mirror_paused"):
         "fixed column lists and table constants; `ids_sql` is the caller's constant SELECT of staged ids",
 
@@ -101,6 +104,8 @@ BANDIT = {
     ("src/huike/classification/features_sql.py", "B608", "SELECT id, {name} FROM customers_customer"):
         COMPOSED_SQL[("src/huike/classification/features_sql.py", "_stored_codes")],
     ("src/huike/classification/writer.py", "B608", "RESULT_COLUMNS"): _IDENTIFIERS,
+    ("src/huike/classification/writer.py", "B608", "INSERT INTO {table} ({', '.join(columns)}, id)"):
+        _IDENTIFIERS + " (STAGE or CODES_STAGE with RESULT_COLUMNS or CODE_COLUMNS)",
     ("src/huike/classification/writer.py", "B608", "HISTORY_COLUMNS"): _IDENTIFIERS,
     ("src/huike/classification/writer.py", "B608", "BATCH"): _IDENTIFIERS,
     ("src/huike/reports/facts.py", "B608", "among"): COMPOSED_SQL[("src/huike/reports/facts.py", "mirror_paused")],
