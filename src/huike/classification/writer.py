@@ -89,20 +89,24 @@ def _chunk(snap, res, changed, run_id, as_of, t, thresholds_id, strategies):
         before = old[dim]
         moved = before != after
         waiting = pending if dim == "value_class" else np.zeros(len(changed), dtype=bool)
-        for j in np.flatnonzero(moved).tolist():
-            status = ChangeStatus.PENDING.value if waiting[j] else ChangeStatus.APPLIED.value
-            changes.append((int(ids[j]), dim, before[j], after[j], as_of, run_id, history_evidence, status,
-                            created_at))
+        rows = np.flatnonzero(moved)  # column-wise: a first run writes three million of these
+        status = np.where(waiting[rows], ChangeStatus.PENDING.value, ChangeStatus.APPLIED.value)
+        changes += zip(ids[rows].tolist(), itertools.repeat(dim), before[rows].tolist(), after[rows].tolist(),
+                       itertools.repeat(as_of), itertools.repeat(run_id), itertools.repeat(history_evidence),
+                       status.tolist(), itertools.repeat(created_at))
         if dim == "value_tier":
             continue
         # a change of relationship type or value class that took effect (not a first one) brings the strategy
-        for j in np.flatnonzero(moved & ~waiting & (before != "")).tolist():
-            strategy = strategies.get((dim, after[j]))
+        brings = moved & ~waiting & (before != "")
+        for value in np.unique(after[brings]).tolist():
+            strategy = strategies.get((dim, value))
             if strategy is None:
                 continue
             if strategy.pk not in plans:
                 plans[strategy.pk] = _TaskPlan(strategy, as_of, now)
-            reminders += plans[strategy.pk].rows(int(ids[j]), int(owners[j]), created_at)
+            rows = np.flatnonzero(brings & (after == value))
+            for customer_id, owner_id in zip(ids[rows].tolist(), owners[rows].tolist()):
+                reminders += plans[strategy.pk].rows(customer_id, owner_id, created_at)
     return results, codes, changes, reminders, ids[pending].tolist()
 
 
@@ -181,7 +185,8 @@ class _Staging:
                         f"FROM {STAGE} WHERE true ON CONFLICT (customer_id) DO UPDATE SET "
                         + ", ".join(f"{c} = excluded.{c}" for c in RESULT_COLUMNS))
         codes = ", ".join(f"{c} = t.{c}" for c in CODE_COLUMNS)
-        with facts.mirror_paused(connection, f"SELECT id FROM {CODES_STAGE}", ("value_tier",)), \
+        # the facts take the new tiers from the narrow codes table, not from the wide customer rows
+        with facts.mirror_paused(connection, f"SELECT id FROM {CODES_STAGE}", ("value_tier",), source=CODES_STAGE), \
                 connection.cursor() as cur:
             cur.execute(f"UPDATE customers_customer AS c SET {codes} FROM {CODES_STAGE} AS t WHERE c.id = t.id")
         with connection.cursor() as cur:

@@ -90,7 +90,8 @@ def _changed(columns) -> str:
 
 
 @contextmanager
-def mirror_paused(connection, ids_sql: str, columns: tuple[str, ...] = tuple(MIRRORED)):
+def mirror_paused(connection, ids_sql: str, columns: tuple[str, ...] = tuple(MIRRORED),
+                  source: str = "customers_customer"):
     """A bulk writer of mirrored columns (a classification run rewrites a million tiers) runs its customer
     updates in the block without the per-row mirror and its day rollup (paused.paused: the same pause as a
     batch of new customers), then syncs the facts of those customers among `ids_sql` (a SELECT of customer
@@ -100,7 +101,9 @@ def mirror_paused(connection, ids_sql: str, columns: tuple[str, ...] = tuple(MIR
 
     A block that moves none of a row's day and owner (rollup.KEYED) changes the rollup's sums in place: one
     pass adds, per owner and day, the difference of the metrics that read the moved columns (for the tiers:
-    the high-value count). Otherwise the rollup loses the moved customers' old rows and gains their new ones."""
+    the high-value count). Otherwise the rollup loses the moved customers' old rows and gains their new ones.
+    `source` is where the new values are read: the customers, or a narrower table of the writer's (an `id`
+    and the `columns`, as the block wrote them to the customers)."""
     from . import paused, rollup
 
     differs = " OR ".join(f"f.{c} IS DISTINCT FROM c.{c}" for c in columns)
@@ -110,17 +113,16 @@ def mirror_paused(connection, ids_sql: str, columns: tuple[str, ...] = tuple(MIR
         yield
         with connection.cursor() as cur:
             if not set(columns) & set(rollup.KEYED):
-                delta = rollup.moved_sql(connection.vendor, moved, columns)
+                delta = rollup.moved_sql(connection.vendor, moved, columns, source)
                 if delta:
                     cur.execute(delta)
-                cur.execute(f"UPDATE {T} AS f SET {cols} FROM customers_customer c WHERE c.id = f.customer_id "
-                            f"AND {moved}")
+                cur.execute(f"UPDATE {T} AS f SET {cols} FROM {source} c WHERE c.id = f.customer_id AND {moved}")
                 return
             among = f"IN (SELECT customer_id FROM {RESYNC})"
-            cur.execute(f"CREATE TEMP TABLE {RESYNC} AS SELECT f.customer_id FROM {T} f JOIN customers_customer c "
+            cur.execute(f"CREATE TEMP TABLE {RESYNC} AS SELECT f.customer_id FROM {T} f JOIN {source} c "
                         f"ON c.id = f.customer_id WHERE {moved}")
             cur.execute(rollup.catch_up_sql(connection.vendor, among, sign="-"))
-            cur.execute(f"UPDATE {T} SET {cols} FROM customers_customer c WHERE c.id = {T}.customer_id "
+            cur.execute(f"UPDATE {T} SET {cols} FROM {source} c WHERE c.id = {T}.customer_id "
                         f"AND {T}.customer_id {among}")
             cur.execute(rollup.catch_up_sql(connection.vendor, among))
             cur.execute(f"DROP TABLE {RESYNC}")

@@ -118,11 +118,11 @@ def catch_up_sql(vendor: str, among: str, sign: str = "") -> str:
             f"ON CONFLICT (owner_id, day) DO UPDATE SET {updates}")
 
 
-def moved_sql(vendor: str, moved: str, columns) -> str | None:
-    """One UPDATE of the sums for facts rows `f` whose mirrored `columns` differ from their customers' `c`
-    (`moved`, a condition over both): each owner's and day's metrics that read those columns gain the new
-    value less the old. None when no metric reads them. The columns must not be in KEYED (a row moving to
-    another owner or day needs catch_up_sql)."""
+def moved_sql(vendor: str, moved: str, columns, source: str = "customers_customer") -> str | None:
+    """One UPDATE of the sums for facts rows `f` whose mirrored `columns` differ from their new values `c`
+    (a row of `source` by customer id; `moved`, a condition over both): each owner's and day's metrics that
+    read those columns gain the new value less the old. None when no metric reads them. The columns must not
+    be in KEYED (a row moving to another owner or day needs catch_up_sql)."""
     old = {k: e for k, e in metric_sql(vendor, "f").items()
            if any(re.search(rf"\bf\.{c}\b", e) for c in columns)}
     if not old:
@@ -132,7 +132,7 @@ def moved_sql(vendor: str, moved: str, columns) -> str | None:
     sums = ", ".join(f"SUM(({new[k]}) - ({e})) AS {k}" for k, e in old.items())
     updates = ", ".join(f"{k} = {T}.{k} + s.{k}" for k in old)
     return (f"UPDATE {T} SET {updates} FROM (SELECT f.owner_id, {_day(vendor, 'f')} AS day, {sums} FROM {F} f "
-            f"JOIN customers_customer c ON c.id = f.customer_id WHERE {moved} AND {COUNTED.format(r='f')} "
+            f"JOIN {source} c ON c.id = f.customer_id WHERE {moved} AND {COUNTED.format(r='f')} "
             f"GROUP BY f.owner_id, {_day(vendor, 'f')}) s WHERE {T}.owner_id = s.owner_id AND {T}.day = s.day")
 
 
