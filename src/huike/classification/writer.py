@@ -168,7 +168,8 @@ class _Staging:
             cur.execute(f"CREATE TEMP TABLE IF NOT EXISTS {CODES_STAGE} (value_tier varchar(10), "
                         "value_class varchar(10), relationship_type varchar(15), id bigint) ON COMMIT DROP")
         else:
-            cur.execute(f"CREATE TEMP TABLE IF NOT EXISTS {STAGE} ({', '.join(RESULT_COLUMNS)}, id INTEGER PRIMARY KEY)")
+            cur.execute(f"CREATE TEMP TABLE IF NOT EXISTS {STAGE} ({', '.join(RESULT_COLUMNS)}, "
+                        "id INTEGER PRIMARY KEY)")
             cur.execute(f"CREATE TEMP TABLE IF NOT EXISTS {CODES_STAGE} ({', '.join(CODE_COLUMNS)}, "
                         "id INTEGER PRIMARY KEY)")
         for table in (STAGE, CODES_STAGE):

@@ -159,7 +159,8 @@ def test_a_run_rewrites_the_customer_codes_and_the_facts_tiers_in_place_on_postg
     # migration 0012, reports migration 0010)
     with connection.cursor() as cur:
         cur.execute("SELECT relname, reloptions FROM pg_class WHERE relname = ANY(%s) ORDER BY relname", [list(tables)])
-        assert cur.fetchall() == [("customers_customer", ["fillfactor=50"]), ("reports_customerfact", ["fillfactor=50"])]
+        assert cur.fetchall() == [("customers_customer", ["fillfactor=50"]),
+                                  ("reports_customerfact", ["fillfactor=50"])]
     before = hot_updates()
     # when a run gives each its first codes
     run(org.ma)
