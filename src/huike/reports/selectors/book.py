@@ -9,7 +9,7 @@ from huike.accounts.models import User
 from huike.customers.models import Customer
 
 from ..filters import ReportFilters, customer_q, period_q
-from ..models import CustomerFact, OwnerStageCount
+from ..models import OwnerStageCount
 from ._facts import fact_sums, total
 from ._sql import ratio
 
@@ -23,11 +23,6 @@ STAGES = (*FUNNEL, "lost")
 def cohort(user: User, filters: ReportFilters):
     """The customers a book report counts: visible, narrowed by team/owner, created within the period."""
     return Customer.objects.filter(customer_q(user, filters), period_q("created_at", filters))
-
-
-def fact_cohort(user: User, filters: ReportFilters):
-    """The same customers as cohort(), read from their facts (the narrow copy kept by triggers, facts.py)."""
-    return CustomerFact.objects.filter(customer_q(user, filters), period_q("created_at", filters))
 
 
 def distribution(*, user: User, by: str, filters: ReportFilters | None = None) -> list[dict]:
