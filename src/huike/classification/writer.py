@@ -28,6 +28,7 @@ STAGE = "classification_stage"  # the changed customers' results (RESULT_COLUMNS
 CODES_STAGE = "classification_stage_codes"  # the customers whose codes moved (CODE_COLUMNS, id): a narrow join
 CHUNK = 50_000  # changed customers built and written at a time
 COPY_ROWS = 5_000  # rows per string written to COPY
+ANALYZE_FROM = 10_000  # staged code rows from which the planner is given the staging table's statistics
 
 
 def apply(*, snap: Snapshot, res: Results, run_id: int | None, as_of: dt.date, t: Thresholds,
@@ -142,10 +143,12 @@ class _Staging:
     def __init__(self):
         self.postgres = connection.vendor == "postgresql"
         self.staged = False
+        self.moved = 0  # code rows staged
 
     def customers(self, results: list[tuple], codes: list[tuple]) -> None:
         if not results:
             return
+        self.moved += len(codes)
         with connection.cursor() as cur:
             if not self.staged:
                 self._create(cur)
@@ -181,6 +184,10 @@ class _Staging:
             return
         results = ", ".join(RESULT_COLUMNS)
         with connection.cursor() as cur:
+            if self.postgres and self.moved >= ANALYZE_FROM:
+                # nothing analyses a temporary table: without its size the planner guessed a third of a million
+                # rows and looked each facts row up by its key
+                cur.execute(f"ANALYZE {CODES_STAGE}")
             # WHERE true: SQLite reads ON CONFLICT after a bare FROM as a join constraint
             cur.execute(f"INSERT INTO {Result._meta.db_table} (customer_id, {results}) SELECT id, {results} "
                         f"FROM {STAGE} WHERE true ON CONFLICT (customer_id) DO UPDATE SET "

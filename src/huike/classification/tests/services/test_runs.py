@@ -169,6 +169,20 @@ def test_a_run_rewrites_the_customer_codes_and_the_facts_tiers_in_place_on_postg
     assert [after - b for after, b in zip(hot_updates(), before)] == [6, 6]
 
 
+def test_a_run_that_analyses_its_staging_table_writes_the_same_codes(org, book, monkeypatch):
+    from huike.classification import writer
+
+    # given a writer that gives the planner its staging table's statistics from the first staged row
+    monkeypatch.setattr(writer, "ANALYZE_FROM", 1)
+    # when a run classifies the book
+    run(org.ma)
+    # then the codes are those of a run without it (test_a_run_classifies_every_customer_with_its_evidence)
+    assert {k: Customer.objects.get(pk=c.pk).relationship_type for k, c in book.items()} == {
+        "strategic": "strategic", "churn": "churn_risk", "potential": "potential", "stable": "stable",
+        "low": "low_frequency", "prospect": "unclassified"}
+    assert Result.objects.count() == len(book)
+
+
 def test_a_run_keeps_the_report_facts_and_their_day_rollup_exact(org, book):
     from django.db import connection
 
