@@ -194,8 +194,8 @@ class _Staging:
                         + ", ".join(f"{c} = excluded.{c}" for c in RESULT_COLUMNS))
         codes = ", ".join(f"{c} = t.{c}" for c in CODE_COLUMNS)
         # the facts take the new tiers from the narrow codes table, not from the wide customer rows
-        with facts.mirror_paused(connection, f"SELECT id FROM {CODES_STAGE}", ("value_tier",), source=CODES_STAGE), \
-                connection.cursor() as cur:
+        moved = f"SELECT id FROM {CODES_STAGE}"
+        with facts.mirror_paused(connection, moved, ("value_tier",), source=CODES_STAGE), connection.cursor() as cur:
             cur.execute(f"UPDATE customers_customer AS c SET {codes} FROM {CODES_STAGE} AS t WHERE c.id = t.id")
         with connection.cursor() as cur:
             for table in (STAGE, CODES_STAGE):
