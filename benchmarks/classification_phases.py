@@ -59,9 +59,9 @@ def main() -> None:
                 spent[label] += time.perf_counter() - started
         setattr(owner, name, wrapper)
 
-    for owner, name, label in [(writer, "_chunk", "evidence rows built"), (writer, "_insert_history", "history"),
+    for owner, name, label in [(writer, "_chunk", "evidence rows built"), (writer._Rows, "send", "rows formatted"),
+                               (writer._Rows, "__exit__", "waiting for the server's copy"),
                                (writer, "reminders_create_rows", "strategy reminders"),
-                               (writer._Staging, "customers", "staging"),
                                (writer._Staging, "finish", "upsert + customer update + facts sync"),
                                (writer, "_supersede_pending", "superseded approvals")]:
         timed(owner, name, label)

@@ -4,6 +4,8 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
+import queue
+import threading
 
 import numpy as np
 from django.db import connection
@@ -37,17 +39,23 @@ def apply(*, snap: Snapshot, res: Results, run_id: int | None, as_of: dt.date, t
     changed = np.flatnonzero(res.hashes != snap.current["classification_hash"])
     strategies = {(s.dimension, s.value): s for s in Strategy.objects.filter(active=True)}
     counts = {"changed": len(changed), "history": 0, "pending": 0, "tasks": 0}
+    if not len(changed):
+        return counts
     out = _Staging()
-    for start in range(0, len(changed), CHUNK):
-        results, codes, changes, reminders, pending_ids = _chunk(snap, res, changed[start:start + CHUNK], run_id,
-                                                                 as_of, t, thresholds_id, strategies)
-        out.customers(results, codes)
-        if pending_ids:
-            _supersede_pending(pending_ids)
-        _insert_history(changes)
-        counts["history"] += len(changes)
-        counts["pending"] += len(pending_ids)
-        counts["tasks"] += reminders_create_rows(reminders)
+    with _Rows() as rows:
+        for start in range(0, len(changed), CHUNK):
+            results, codes, changes, reminders, pending_ids = _chunk(snap, res, changed[start:start + CHUNK], run_id,
+                                                                     as_of, t, thresholds_id, strategies)
+            if pending_ids:
+                rows.wait()  # this connection's statements go after the rows sent, and before these rows' history
+                _supersede_pending(pending_ids)
+            out.customers(rows, results, codes)
+            rows.send(Change._meta.db_table, HISTORY_COLUMNS, changes, _history_text)
+            counts["history"] += len(changes)
+            counts["pending"] += len(pending_ids)
+            if reminders:
+                rows.wait()
+                counts["tasks"] += reminders_create_rows(reminders)
     out.finish()
     return counts
 
@@ -142,27 +150,14 @@ class _Staging:
 
     def __init__(self):
         self.postgres = connection.vendor == "postgresql"
-        self.staged = False
         self.moved = 0  # code rows staged
-
-    def customers(self, results: list[tuple], codes: list[tuple]) -> None:
-        if not results:
-            return
-        self.moved += len(codes)
         with connection.cursor() as cur:
-            if not self.staged:
-                self._create(cur)
-            for table, columns, rows, text in ((STAGE, RESULT_COLUMNS, results, _results_text),
-                                               (CODES_STAGE, CODE_COLUMNS, codes, _codes_text)):
-                if not rows:
-                    continue
-                if self.postgres:
-                    with cur.cursor.copy(f"COPY {table} ({', '.join(columns)}, id) FROM STDIN") as copy:
-                        for start in range(0, len(rows), COPY_ROWS):
-                            copy.write(text(rows[start:start + COPY_ROWS]))
-                else:
-                    marks = ", ".join(["%s"] * (len(columns) + 1))
-                    cur.executemany(f"INSERT INTO {table} ({', '.join(columns)}, id) VALUES ({marks})", rows)
+            self._create(cur)
+
+    def customers(self, rows: _Rows, results: list[tuple], codes: list[tuple]) -> None:
+        self.moved += len(codes)
+        rows.send(STAGE, (*RESULT_COLUMNS, "id"), results, _results_text)
+        rows.send(CODES_STAGE, (*CODE_COLUMNS, "id"), codes, _codes_text)
 
     def _create(self, cur) -> None:
         if self.postgres:
@@ -177,11 +172,8 @@ class _Staging:
                         "id INTEGER PRIMARY KEY)")
         for table in (STAGE, CODES_STAGE):
             cur.execute(f"DELETE FROM {table}")
-        self.staged = True
 
     def finish(self) -> None:
-        if not self.staged:
-            return
         results = ", ".join(RESULT_COLUMNS)
         with connection.cursor() as cur:
             if self.postgres and self.moved >= ANALYZE_FROM:
@@ -200,6 +192,82 @@ class _Staging:
         with connection.cursor() as cur:
             for table in (STAGE, CODES_STAGE):
                 cur.execute(f"DELETE FROM {table}")
+
+
+class _Rows:
+    """Bulk rows into their tables in the order sent: on PostgreSQL as COPY text, sent by a worker thread on the
+    run's own connection (and transaction) while the caller builds the next chunk. The server takes in one
+    chunk's rows while Python builds the next, instead of each waiting for the other: the first run at 1M spent
+    14 s building rows and 16 s of the server's time taking them in. On SQLite, inserted at once.
+
+    The caller's own statements on the connection go after wait(). A failure of the worker (a refused row, the
+    server's error) is raised in the caller at its next send() or wait(); leaving the block on an error drops
+    what was not sent yet, and the transaction rolls back."""
+
+    DEPTH = 2  # chunks formatted ahead of the server: bounds the memory (about 40 MB a chunk at CHUNK)
+
+    def __init__(self):
+        self.postgres = connection.vendor == "postgresql"
+        self.failure: BaseException | None = None
+        self.cancelled = False
+        if self.postgres:
+            connection.ensure_connection()
+            self.jobs: queue.Queue = queue.Queue(maxsize=self.DEPTH)
+            self.worker = threading.Thread(target=self._work, args=(connection.connection,), daemon=True,
+                                           name="classification-rows")
+            self.worker.start()
+
+    def send(self, table: str, columns: tuple[str, ...], rows: list[tuple], text) -> None:
+        if not rows:
+            return
+        self._raise()
+        names = ", ".join(columns)
+        if not self.postgres:
+            marks = ", ".join(["%s"] * len(columns))
+            with connection.cursor() as cur:
+                for start in range(0, len(rows), BATCH):
+                    cur.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows[start:start + BATCH])
+            return
+        texts = [text(rows[start:start + COPY_ROWS]) for start in range(0, len(rows), COPY_ROWS)]
+        self.jobs.put((f"COPY {table} ({names}) FROM STDIN", texts))
+
+    def wait(self) -> None:
+        """Every row sent is in its table (or the worker's failure is raised)."""
+        if self.postgres:
+            self.jobs.join()
+        self._raise()
+
+    def _raise(self) -> None:
+        if self.failure is not None:
+            raise self.failure
+
+    def _work(self, raw) -> None:
+        while True:
+            job = self.jobs.get()
+            try:
+                if job is None:
+                    return
+                if self.failure is None and not self.cancelled:
+                    statement, texts = job
+                    with raw.cursor() as cur, cur.copy(statement) as copy:
+                        for text in texts:
+                            copy.write(text)
+            except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
+                self.failure = exc
+            finally:
+                self.jobs.task_done()
+
+    def __enter__(self) -> _Rows:
+        return self
+
+    def __exit__(self, kind, exc, tb) -> None:
+        if not self.postgres:
+            return
+        self.cancelled = kind is not None
+        self.jobs.put(None)
+        self.worker.join()
+        if kind is None:
+            self._raise()
 
 
 def _results_text(rows: list[tuple]) -> str:
@@ -224,23 +292,6 @@ def _refuse_escapes(texts) -> None:
     joined = "".join(texts)
     if "\\" in joined or "\t" in joined or "\n" in joined:
         raise ValueError("a staged classification row holds a tab, newline or backslash")
-
-
-def _insert_history(rows: list[tuple]) -> None:
-    """History rows straight into the table: at a million customers the ORM's per-object work dominates."""
-    if not rows:
-        return
-    table = Change._meta.db_table
-    with connection.cursor() as cur:
-        if connection.vendor == "postgresql":
-            with cur.cursor.copy(f"COPY {table} ({', '.join(HISTORY_COLUMNS)}) FROM STDIN") as copy:
-                for start in range(0, len(rows), COPY_ROWS):
-                    copy.write(_history_text(rows[start:start + COPY_ROWS]))
-            return
-        marks = ", ".join(["%s"] * len(HISTORY_COLUMNS))
-        for start in range(0, len(rows), BATCH):
-            cur.executemany(f"INSERT INTO {table} ({', '.join(HISTORY_COLUMNS)}) VALUES ({marks})",
-                            rows[start:start + BATCH])
 
 
 def _history_text(rows: list[tuple]) -> str:

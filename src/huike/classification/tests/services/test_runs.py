@@ -155,11 +155,11 @@ def test_a_run_rewrites_the_customer_codes_and_the_facts_tiers_in_place_on_postg
         with connection.cursor() as cur:
             cur.execute("SELECT " + ", ".join(f"pg_stat_get_xact_tuples_hot_updated('{t}'::regclass)" for t in tables))
             return list(cur.fetchone())
-    # given six unclassified customers and their facts, on pages half empty (fillfactor 50: customers
-    # migration 0012, reports migration 0010)
+    # given six unclassified customers and their facts, on pages kept 60% and half empty (fillfactor 40:
+    # customers migration 0013; 50: reports migration 0010)
     with connection.cursor() as cur:
         cur.execute("SELECT relname, reloptions FROM pg_class WHERE relname = ANY(%s) ORDER BY relname", [list(tables)])
-        assert cur.fetchall() == [("customers_customer", ["fillfactor=50"]),
+        assert cur.fetchall() == [("customers_customer", ["fillfactor=40"]),
                                   ("reports_customerfact", ["fillfactor=50"])]
     before = hot_updates()
     # when a run gives each its first codes

@@ -57,8 +57,6 @@ COMPOSED_SQL = {
         "a column name from STORED_CODES' constant keys; one %s placeholder per customer id",
     ("src/huike/classification/features_sql.py", "load"):
         "day-number expressions over fixed column names; filters are fixed fragments with %(name)s parameters",
-    ("src/huike/classification/writer.py", "customers"):
-        _IDENTIFIERS + " (RESULT_COLUMNS, CODE_COLUMNS, the STAGE and CODES_STAGE tables)",
     ("src/huike/classification/writer.py", "_create"):
         _IDENTIFIERS + " (RESULT_COLUMNS, CODE_COLUMNS, the STAGE and CODES_STAGE tables)",
     ("src/huike/classification/writer.py", "finish"):
@@ -66,7 +64,8 @@ COMPOSED_SQL = {
     ("src/huike/reports/facts.py", "mirror_paused"):
         "fixed column lists and table constants; `ids_sql` is the caller's constant SELECT of staged ids",
 
-    ("src/huike/classification/writer.py", "_insert_history"): _IDENTIFIERS + " (HISTORY_COLUMNS)",
+    ("src/huike/classification/writer.py", "send"):
+        _IDENTIFIERS + " (the STAGE, CODES_STAGE and history tables with RESULT_COLUMNS, CODE_COLUMNS or HISTORY_COLUMNS)",
     ("src/huike/core/api_testing.py", "db_fingerprint"): "test helper: quote_name of each model's table",
     ("src/huike/demo/bulk.py", "write"): _IDENTIFIERS + " (demo data loader, quote_name)",
     ("src/huike/reports/facts.py", "recompute_sql"):
@@ -104,8 +103,8 @@ BANDIT = {
     ("src/huike/classification/features_sql.py", "B608", "SELECT id, {name} FROM customers_customer"):
         COMPOSED_SQL[("src/huike/classification/features_sql.py", "_stored_codes")],
     ("src/huike/classification/writer.py", "B608", "RESULT_COLUMNS"): _IDENTIFIERS,
-    ("src/huike/classification/writer.py", "B608", "INSERT INTO {table} ({', '.join(columns)}, id)"):
-        _IDENTIFIERS + " (STAGE or CODES_STAGE with RESULT_COLUMNS or CODE_COLUMNS)",
+    ("src/huike/classification/writer.py", "B608", "INSERT INTO {table} ({names})"):
+        COMPOSED_SQL[("src/huike/classification/writer.py", "send")],
     ("src/huike/classification/writer.py", "B608", "HISTORY_COLUMNS"): _IDENTIFIERS,
     ("src/huike/classification/writer.py", "B608", "BATCH"): _IDENTIFIERS,
     ("src/huike/reports/facts.py", "B608", "among"): COMPOSED_SQL[("src/huike/reports/facts.py", "mirror_paused")],
