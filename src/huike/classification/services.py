@@ -16,7 +16,7 @@ from huike.automation.models import Trigger
 from huike.core.errors import FieldErrors, Forbidden
 from huike.customers.models import Customer
 
-from . import engine, features_sql, writer
+from . import engine, features_sql, locks, writer
 from .evidence import result_of
 from .domain.rules import CLASS_CODES, RELATIONSHIP_CODES, TIER_CODES
 from .domain.thresholds import Thresholds, validate
@@ -64,6 +64,7 @@ def run_execute(run_id: int) -> Run:
     run.save(update_fields=["thresholds"])
     try:
         with transaction.atomic():
+            locks.hold_run()
             snap = features_sql.load(run.as_of, t)
             res = engine.compute(snap, t, run.as_of)
             counts = writer.apply(snap=snap, res=res, run_id=run.pk, as_of=run.as_of, t=t, thresholds_id=ts_id)
@@ -85,11 +86,13 @@ def latest_run() -> Run | None:
 
 
 @transaction.atomic
-def classify_customer(customer_id: int, as_of: dt.date | None = None) -> bool:
+def classify_customer(customer_id: int, as_of: dt.date | None = None, wait: bool = True) -> bool:
     """Reclassify one customer after a change (order, contract, complaint, flags). True when something changed.
 
-    The Pareto tier and the RFM segment are relative to everyone: they use the last run's cut points.
+    The Pareto tier and the RFM segment are relative to everyone: they use the last run's cut points. A run in
+    progress is waited for (its result would overwrite this one), or refused with locks.RunInProgress.
     """
+    locks.hold_customer(customer_id, wait=wait)
     as_of = as_of or today()
     ts_id, t = current_threshold_set()
     snap = features_sql.load(as_of, t, customer_id=customer_id)

@@ -49,7 +49,7 @@ def apply(*, snap: Snapshot, res: Results, run_id: int | None, as_of: dt.date, t
             if pending_ids:
                 rows.wait()  # this connection's statements go after the rows sent, and before these rows' history
                 _supersede_pending(pending_ids)
-            out.customers(rows, results, codes)
+            out.customers(rows, results, codes, snap.current["classified"][changed[start:start + CHUNK]])
             rows.send(Change._meta.db_table, HISTORY_COLUMNS, changes, _history_text)
             counts["history"] += len(changes)
             counts["pending"] += len(pending_ids)
@@ -141,22 +141,35 @@ def _supersede_pending(customer_ids: list[int]) -> None:
 
 
 class _Staging:
-    """Changed customers staged in two temporary tables (COPY on PostgreSQL, executemany on SQLite), then
-    applied in set-based statements: every changed customer's evidence row (classification.Result) upserted
-    from STAGE; the customer row updated from the narrow CODES_STAGE, which holds only the customers whose
-    codes moved (the update's join does not read the evidence). The facts mirror of the tier is paused for
-    that update and synced in bulk (reports.facts.mirror_paused): row by row, the mirror and its day rollup
-    cost more than the update itself when a first run classifies a million customers."""
+    """Changed customers written in bulk (_Rows), then applied in set-based statements.
+
+    A customer's first result row (classification.Result) goes straight into its table: the run or
+    reclassification holds the locks (locks.py) under which no one else can have inserted it since the
+    features were read. A result row that exists is staged in STAGE and updated from there. The customer
+    row is updated from the narrow CODES_STAGE, which holds only the customers whose codes moved (the
+    update's join does not read the evidence). The facts mirror of the tier is paused for that update and
+    synced in bulk (reports.facts.mirror_paused): row by row, the mirror and its day rollup cost more than
+    the update itself when a first run classifies a million customers.
+
+    At 1M customers on PostgreSQL, staging a first run's million results and upserting them took 4 s of COPY
+    into a temporary table that spills to disk and 4-7 s of INSERT … ON CONFLICT; a COPY into the table
+    takes (figures in benchmarks/RESULTS.md)."""
 
     def __init__(self):
         self.postgres = connection.vendor == "postgresql"
         self.moved = 0  # code rows staged
+        self.restated = 0  # result rows staged (the others were inserted)
         with connection.cursor() as cur:
             self._create(cur)
 
-    def customers(self, rows: _Rows, results: list[tuple], codes: list[tuple]) -> None:
+    def customers(self, rows: _Rows, results: list[tuple], codes: list[tuple], classified: np.ndarray) -> None:
+        """`classified`: per result row, whether the customer has a stored result row."""
         self.moved += len(codes)
-        rows.send(STAGE, (*RESULT_COLUMNS, "id"), results, _results_text)
+        self.restated += int(classified.sum())
+        first = [row for row, known in zip(results, classified.tolist()) if not known]
+        again = [row for row, known in zip(results, classified.tolist()) if known]
+        rows.send(Result._meta.db_table, (*RESULT_COLUMNS, "customer_id"), first, _results_text)
+        rows.send(STAGE, (*RESULT_COLUMNS, "id"), again, _results_text)
         rows.send(CODES_STAGE, (*CODE_COLUMNS, "id"), codes, _codes_text)
 
     def _create(self, cur) -> None:
@@ -174,20 +187,19 @@ class _Staging:
             cur.execute(f"DELETE FROM {table}")
 
     def finish(self) -> None:
-        results = ", ".join(RESULT_COLUMNS)
         with connection.cursor() as cur:
             if self.postgres and self.moved >= ANALYZE_FROM:
                 # nothing analyses a temporary table: without its size the planner guessed a third of a million
                 # rows and looked each facts row up by its key
                 cur.execute(f"ANALYZE {CODES_STAGE}")
-            # WHERE true: SQLite reads ON CONFLICT after a bare FROM as a join constraint
-            cur.execute(f"INSERT INTO {Result._meta.db_table} (customer_id, {results}) SELECT id, {results} "
-                        f"FROM {STAGE} WHERE true ON CONFLICT (customer_id) DO UPDATE SET "
-                        + ", ".join(f"{c} = excluded.{c}" for c in RESULT_COLUMNS))
+            if self.restated:
+                cur.execute(f"UPDATE {Result._meta.db_table} AS r SET "
+                            + ", ".join(f"{c} = s.{c}" for c in RESULT_COLUMNS)
+                            + f" FROM {STAGE} AS s WHERE r.customer_id = s.id")
         codes = ", ".join(f"{c} = t.{c}" for c in CODE_COLUMNS)
-        # the facts take the new tiers from the narrow codes table, not from the wide customer rows
-        moved = f"SELECT id FROM {CODES_STAGE}"
-        with facts.mirror_paused(connection, moved, ("value_tier",), source=CODES_STAGE), connection.cursor() as cur:
+        # the facts take the new tiers from the narrow codes table (the customers it holds), not from the wide
+        # customer rows
+        with facts.mirror_paused(connection, None, ("value_tier",), source=CODES_STAGE), connection.cursor() as cur:
             cur.execute(f"UPDATE customers_customer AS c SET {codes} FROM {CODES_STAGE} AS t WHERE c.id = t.id")
         with connection.cursor() as cur:
             for table in (STAGE, CODES_STAGE):
@@ -239,7 +251,8 @@ class _Rows:
 
     def _raise(self) -> None:
         if self.failure is not None:
-            raise self.failure
+            with connection.wrap_database_errors:  # as Django's own cursor would raise it (IntegrityError, …)
+                raise self.failure
 
     def _work(self, raw) -> None:
         while True:

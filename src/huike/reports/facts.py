@@ -90,7 +90,7 @@ def _changed(columns) -> str:
 
 
 @contextmanager
-def mirror_paused(connection, ids_sql: str, columns: tuple[str, ...] = tuple(MIRRORED),
+def mirror_paused(connection, ids_sql: str | None, columns: tuple[str, ...] = tuple(MIRRORED),
                   source: str = "customers_customer"):
     """A bulk writer of mirrored columns (a classification run rewrites a million tiers) runs its customer
     updates in the block without the per-row mirror and its day rollup (paused.paused: the same pause as a
@@ -103,11 +103,16 @@ def mirror_paused(connection, ids_sql: str, columns: tuple[str, ...] = tuple(MIR
     pass adds, per owner and day, the difference of the metrics that read the moved columns (for the tiers:
     the high-value count). Otherwise the rollup loses the moved customers' old rows and gains their new ones.
     `source` is where the new values are read: the customers, or a narrower table of the writer's (an `id`
-    and the `columns`, as the block wrote them to the customers)."""
+    and the `columns`, as the block wrote them to the customers). With such a table, `ids_sql` None means
+    the customers are those of the table: its join is the only filter (a second pass over a million staged
+    ids cost a second in each statement)."""
     from . import paused, rollup
 
+    if ids_sql is None and source == "customers_customer":
+        raise ValueError("mirror_paused needs the ids of the customers the block may write")
     differs = " OR ".join(f"f.{c} IS DISTINCT FROM c.{c}" for c in columns)
-    moved = f"f.customer_id IN ({ids_sql}) AND ({differs})"
+    among = f"f.customer_id IN ({ids_sql}) AND " if ids_sql is not None else ""
+    moved = f"{among}({differs})"
     cols = ", ".join(f"{c} = c.{c}" for c in columns)
     with paused.paused(connection):
         yield

@@ -22,6 +22,7 @@ from .. import selectors, services
 from ..domain.rfm import RfmModel, describe
 from ..domain.rules import CLASS_CODES, RELATIONSHIP_CODES, TIER_CODES
 from ..domain.windows import months_before
+from ..locks import RunInProgress
 from ..evidence import explain, explain_customer, money
 from ..models import Run, RunStatus
 from ..templatetags.classification_tags import colour_hex, label
@@ -199,9 +200,14 @@ def transition_customers_view(request):
 def reclassify(request, pk: int):
     customer = customer_get(user=request.user, pk=pk)  # out of scope → 404 before anything else
     policies.require_manage_classification(request.user)
-    changed = services.classify_customer(customer.pk)
-    messages.success(request, _("Reclassified: the classification changed.") if changed
-                     else _("Reclassified: nothing changed."))
+    try:
+        changed = services.classify_customer(customer.pk, wait=False)
+    except RunInProgress:
+        messages.warning(request, _("A classification run is in progress and will classify this customer too. "
+                                    "Reclassify again once it has finished."))
+    else:
+        messages.success(request, _("Reclassified: the classification changed.") if changed
+                         else _("Reclassified: nothing changed."))
     return redirect(request, reverse("customers:detail", args=[customer.pk]) + "#classification-panel")
 
 

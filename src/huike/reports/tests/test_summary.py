@@ -342,3 +342,12 @@ def test_the_one_pass_rollup_update_sums_only_the_metrics_reading_the_moved_colu
     assert "c.stage IN ('intent', 'closed') OR f.reached >= 1" in sql
     # when a column no metric reads moves, then there is nothing to update
     assert rollup.moved_sql("sqlite", "true", ("lost_reason",)) is None
+
+
+def test_a_paused_mirror_without_ids_is_refused_unless_it_reads_a_writer_table():
+    from huike.reports import facts as customer_facts
+
+    # given no ids and the customers as the source, when the mirror is paused, then it is refused before
+    # anything is paused (the sync would have no customers to limit it)
+    with pytest.raises(ValueError, match="needs the ids"), customer_facts.mirror_paused(connection, None):
+        pass

@@ -1,0 +1,108 @@
+"""The writer's bulk rows (sent by a worker thread on PostgreSQL) and the locks under which a run inserts results."""
+import datetime as dt
+
+import psycopg
+import pytest
+from django.db import IntegrityError, connection, transaction
+from django.urls import reverse
+
+from huike.classification import locks, writer
+from huike.classification.models import Change, Result
+from huike.classification.services import classify_customer
+from huike.testing.factories import make_customer
+
+RESULT_COLUMNS = (*writer.RESULT_COLUMNS, "customer_id")
+
+
+def result_row(customer_id: int, evidence: str = '{"run":null}') -> tuple:
+    return evidence, None, None, None, None, dt.date(2026, 6, 30), 7, customer_id
+
+
+def test_rows_sent_in_chunks_are_all_in_their_tables_after_wait(org):
+    # given two customers
+    a, b = make_customer(org.ra1, name="甲"), make_customer(org.ra1, name="乙")
+    history = [(c.pk, "value_tier", "", "high", dt.date(2026, 6, 30), None, '{"run":null}', "applied",
+                connection.ops.adapt_datetimefield_value(dt.datetime(2026, 6, 30, tzinfo=dt.timezone.utc)))
+               for c in (a, b)]
+    # when their results and history are sent as two chunks and waited for
+    with transaction.atomic(), writer._Rows() as rows:
+        rows.send(Result._meta.db_table, RESULT_COLUMNS, [result_row(a.pk)], writer._results_text)
+        rows.send(Change._meta.db_table, writer.HISTORY_COLUMNS, history, writer._history_text)
+        rows.send(Result._meta.db_table, RESULT_COLUMNS, [result_row(b.pk)], writer._results_text)
+        rows.wait()
+        # then every row is in its table, read on the same connection
+        assert sorted(Result.objects.values_list("customer_id", "hash")) == [(a.pk, 7), (b.pk, 7)]
+        assert sorted(Change.objects.values_list("customer_id", "to_value")) == [(a.pk, "high"), (b.pk, "high")]
+
+
+def test_a_row_the_database_refuses_is_raised_in_the_caller_as_djangos_error_and_nothing_is_kept(org):
+    # given a customer
+    a = make_customer(org.ra1, name="甲")
+    # when its first result is sent twice (the table's key refuses the second)
+    with pytest.raises(IntegrityError):
+        with transaction.atomic(), writer._Rows() as rows:
+            rows.send(Result._meta.db_table, RESULT_COLUMNS, [result_row(a.pk), result_row(a.pk)],
+                      writer._results_text)
+            rows.wait()
+    # then nothing was kept
+    assert Result.objects.count() == 0
+
+
+def test_leaving_the_block_on_an_error_stops_the_worker_and_keeps_nothing(org):
+    a = make_customer(org.ra1, name="甲")
+    # when the caller fails after sending a row
+    with pytest.raises(RuntimeError, match="caller"):
+        with transaction.atomic(), writer._Rows() as rows:
+            rows.send(Result._meta.db_table, RESULT_COLUMNS, [result_row(a.pk)], writer._results_text)
+            raise RuntimeError("caller")
+    # then the worker (PostgreSQL) has stopped and the row is gone with the transaction
+    assert not (rows.postgres and rows.worker.is_alive())
+    assert Result.objects.count() == 0
+
+
+@pytest.fixture
+def other_session():
+    """A second PostgreSQL session, as a run in another worker process would hold its lock."""
+    if connection.vendor != "postgresql":
+        pytest.skip("advisory locks are PostgreSQL's; on SQLite a run's IMMEDIATE transaction excludes other writers")
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None)
+    params.pop("context", None)
+    with psycopg.connect(**params, autocommit=True) as other:
+        yield other
+
+
+def test_a_reclassification_that_may_not_wait_is_refused_while_a_run_holds_its_lock(org, other_session):
+    a = make_customer(org.ra1, name="甲")
+    # given a run in progress in another session
+    other_session.execute("SELECT pg_advisory_lock(%s, 0)", [locks.RUNS])
+    # when the customer is reclassified without waiting, then it is refused and nothing is written
+    with pytest.raises(locks.RunInProgress):
+        classify_customer(a.pk, wait=False)
+    assert Result.objects.count() == 0
+    # and once the run has finished, the reclassification goes through
+    other_session.execute("SELECT pg_advisory_unlock(%s, 0)", [locks.RUNS])
+    assert classify_customer(a.pk, wait=False) is True
+    assert Result.objects.filter(customer_id=a.pk).count() == 1
+
+
+def test_a_reclassification_holds_its_customers_lock_and_shares_the_run_lock(org, other_session):
+    a = make_customer(org.ra1, name="甲")
+    # when a customer is reclassified (this test's transaction stays open)
+    classify_customer(a.pk)
+    # then another session can share the run lock but cannot take it alone, nor the customer's lock
+    held = other_session.execute(
+        "SELECT pg_try_advisory_lock_shared(%s, 0), pg_try_advisory_lock(%s, 0), pg_try_advisory_lock(%s, %s)",
+        [locks.RUNS, locks.RUNS, locks.CUSTOMERS, a.pk]).fetchone()
+    assert held == (True, False, False)
+
+
+def test_the_reclassify_button_says_a_run_is_in_progress_instead_of_waiting(org, client, other_session):
+    a = make_customer(org.ra1, name="甲")
+    other_session.execute("SELECT pg_advisory_lock(%s, 0)", [locks.RUNS])
+    client.force_login(org.ma)
+    # when a manager presses reclassify during a run
+    response = client.post(reverse("classification:reclassify", args=[a.pk]), follow=True)
+    # then the customer page says so (in the manager's Chinese) and nothing was written
+    assert "分类运行正在进行，也会为该客户分类。运行完成后可再次重新分类。" in response.content.decode()
+    assert Result.objects.count() == 0
