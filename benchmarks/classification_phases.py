@@ -61,7 +61,7 @@ def main() -> None:
 
     for owner, name, label in [(writer, "_chunk", "evidence rows built"), (writer._Rows, "send", "rows formatted"),
                                (writer._Rows, "__exit__", "waiting for the server's copy"),
-                               (writer, "reminders_create_rows", "strategy reminders"),
+                               (writer, "reminders_from_stage", "strategy reminders from their stage"),
                                (writer._Staging, "finish", "upsert + customer update + facts sync"),
                                (writer, "_supersede_pending", "superseded approvals")]:
         timed(owner, name, label)

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 from django.db import connection, transaction
+from psycopg._copy_base import format_row_text  # what copy.write_row calls (psycopg's C formatter)
+from psycopg.adapt import Transformer
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,9 +24,9 @@ def reminders_create(items: list[Reminder]) -> int:
     return len(fresh)
 
 
-# The columns of reminders_create_rows: an open reminder, not done.
+# The columns of reminders_create_rows and of the staging table: an open reminder, not done.
 REMINDER_COLUMNS = ("user_id", "customer_id", "title", "body", "due_at", "source", "key", "created_at")
-_REMINDER_STAGE = "automation_reminder_stage"
+REMINDER_STAGE = "automation_reminder_stage"
 
 
 def reminders_create_rows(rows: list[tuple]) -> int:
@@ -33,24 +35,51 @@ def reminders_create_rows(rows: list[tuple]) -> int:
     Returns how many were new. PostgreSQL stages them by COPY and inserts with one statement."""
     if not rows:
         return 0
-    table, cols = Reminder._meta.db_table, ", ".join(REMINDER_COLUMNS)
+    reminders_stage()
     with connection.cursor() as cur:
-        if connection.vendor != "postgresql":
-            marks = ", ".join(["%s"] * (len(REMINDER_COLUMNS) + 1))
-            cur.executemany(f"INSERT INTO {table} ({cols}, status) VALUES ({marks}) ON CONFLICT (key) DO NOTHING",
-                            [(*row, ReminderStatus.OPEN) for row in rows])
-            return cur.rowcount
-        cur.execute(f"CREATE TEMP TABLE IF NOT EXISTS {_REMINDER_STAGE} (user_id bigint, customer_id bigint, "
-                    "title varchar(200), body text, due_at timestamptz, source varchar(30), key varchar(200), "
-                    "created_at timestamptz) ON COMMIT DROP")
-        with cur.cursor.copy(f"COPY {_REMINDER_STAGE} ({cols}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-        cur.execute(f"INSERT INTO {table} ({cols}, status) SELECT {cols}, %s FROM {_REMINDER_STAGE} "
-                    "ON CONFLICT (key) DO NOTHING", [ReminderStatus.OPEN])
+        if connection.vendor == "postgresql":
+            with cur.cursor.copy(f"COPY {REMINDER_STAGE} ({', '.join(REMINDER_COLUMNS)}) FROM STDIN") as copy:
+                copy.write(reminders_stage_text(rows))
+        else:
+            marks = ", ".join(["%s"] * len(REMINDER_COLUMNS))
+            cur.executemany(f"INSERT INTO {REMINDER_STAGE} ({', '.join(REMINDER_COLUMNS)}) VALUES ({marks})", rows)
+    return reminders_from_stage()
+
+
+def reminders_stage() -> None:
+    """An empty staging table REMINDER_STAGE (REMINDER_COLUMNS) for this transaction: a bulk writer fills it
+    (COPY of reminders_stage_text on PostgreSQL, INSERTs on SQLite) while it builds its other rows, then
+    reminders_from_stage creates the reminders."""
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute(f"CREATE TEMP TABLE IF NOT EXISTS {REMINDER_STAGE} (user_id bigint, customer_id bigint, "
+                        "title varchar(200), body text, due_at timestamptz, source varchar(30), key varchar(200), "
+                        "created_at timestamptz) ON COMMIT DROP")
+        else:
+            cur.execute(f"CREATE TEMP TABLE IF NOT EXISTS {REMINDER_STAGE} ({', '.join(REMINDER_COLUMNS)})")
+        cur.execute(f"DELETE FROM {REMINDER_STAGE}")
+
+
+def reminders_stage_text(rows: list[tuple]) -> bytes:
+    """The rows as COPY text, escaped by psycopg's own formatter (what copy.write_row writes): titles and
+    bodies are the admins' strategy texts and may hold tabs, newlines or backslashes."""
+    out = bytearray()
+    tx = Transformer()
+    for row in rows:
+        format_row_text(row, tx, out)
+    return bytes(out)
+
+
+def reminders_from_stage() -> int:
+    """Create the staged reminders whose key is new (open); empties the stage. Returns how many were new."""
+    cols = ", ".join(REMINDER_COLUMNS)
+    with connection.cursor() as cur:
+        # WHERE true: SQLite reads ON CONFLICT after a bare FROM as a join constraint
+        cur.execute(f"INSERT INTO {Reminder._meta.db_table} ({cols}, status) SELECT {cols}, %s "
+                    f"FROM {REMINDER_STAGE} WHERE true ON CONFLICT (key) DO NOTHING", [ReminderStatus.OPEN])
         created = cur.rowcount
-        cur.execute(f"DELETE FROM {_REMINDER_STAGE}")
-        return created
+        cur.execute(f"DELETE FROM {REMINDER_STAGE}")
+    return created
 
 
 @transaction.atomic

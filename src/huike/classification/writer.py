@@ -11,7 +11,9 @@ import numpy as np
 from django.db import connection
 from django.utils import timezone
 
-from huike.automation.services import reminders_create_rows
+from huike.automation.services import (
+    REMINDER_COLUMNS, REMINDER_STAGE, reminders_from_stage, reminders_stage, reminders_stage_text,
+)
 from huike.reports import facts
 
 from .domain.rules import CLASS_CODES, RELATIONSHIP_CODES, TIER_CODES
@@ -41,23 +43,28 @@ def apply(*, snap: Snapshot, res: Results, run_id: int | None, as_of: dt.date, t
     counts = {"changed": len(changed), "history": 0, "pending": 0, "tasks": 0}
     if not len(changed):
         return counts
+    # the value-class changes still waiting for a manager are superseded by the new ones, before those are written
+    pending = _pending(snap.current["value_class"][changed], _CLASSES[res.klass[changed]], t)
+    counts["pending"] = int(pending.sum())
+    _supersede_pending(snap.features.ids[changed[pending]].tolist())
     out = _Staging()
+    reminders_stage()
     with _Rows() as rows:
         for start in range(0, len(changed), CHUNK):
-            results, codes, changes, reminders, pending_ids = _chunk(snap, res, changed[start:start + CHUNK], run_id,
-                                                                     as_of, t, thresholds_id, strategies)
-            if pending_ids:
-                rows.wait()  # this connection's statements go after the rows sent, and before these rows' history
-                _supersede_pending(pending_ids)
+            results, codes, changes, reminders = _chunk(snap, res, changed[start:start + CHUNK], run_id, as_of, t,
+                                                        thresholds_id, strategies)
             out.customers(rows, results, codes, snap.current["classified"][changed[start:start + CHUNK]])
             rows.send(Change._meta.db_table, HISTORY_COLUMNS, changes, _history_text)
+            rows.send(REMINDER_STAGE, REMINDER_COLUMNS, reminders, reminders_stage_text)
             counts["history"] += len(changes)
-            counts["pending"] += len(pending_ids)
-            if reminders:
-                rows.wait()
-                counts["tasks"] += reminders_create_rows(reminders)
     out.finish()
+    counts["tasks"] = reminders_from_stage()
     return counts
+
+
+def _pending(old_class: np.ndarray, computed_class: np.ndarray, t: Thresholds) -> np.ndarray:
+    """A first value class takes effect at once; a later change waits for a manager (R-5.2)."""
+    return (old_class != "") & (computed_class != old_class) & t.class_approval
 
 
 _TIERS, _CLASSES, _RELATIONSHIPS = (np.array(codes, dtype=object)
@@ -66,8 +73,8 @@ _TIERS, _CLASSES, _RELATIONSHIPS = (np.array(codes, dtype=object)
 
 def _chunk(snap, res, changed, run_id, as_of, t, thresholds_id, strategies):
     """The result rows (RESULT_COLUMNS, then the id; RFM scores and segment 0 as NULL), the code rows of the
-    customers whose codes moved (CODE_COLUMNS, then the id), history rows, strategy tasks and newly pending
-    customers of these changed rows. The codes are compared column-wise; only the evidence is a string per row."""
+    customers whose codes moved (CODE_COLUMNS, then the id), history rows and strategy tasks of these changed
+    rows. The codes are compared column-wise; only the evidence is a string per row."""
     ft, cur = snap.features, snap.current
     now = timezone.now()
     created_at = connection.ops.adapt_datetimefield_value(now)  # the engine's own text form on SQLite
@@ -75,8 +82,7 @@ def _chunk(snap, res, changed, run_id, as_of, t, thresholds_id, strategies):
     old = {name: cur[name][changed] for name in CODE_COLUMNS}
     tier = res.tier[changed]
     computed_class = _CLASSES[res.klass[changed]]
-    # A first value class takes effect at once; a later change waits for a manager (R-5.2).
-    pending = (old["value_class"] != "") & (computed_class != old["value_class"]) & t.class_approval
+    pending = _pending(old["value_class"], computed_class, t)
     new = {"value_tier": np.where(tier >= 0, _TIERS[np.maximum(tier, 0)], old["value_tier"]),
            "value_class": np.where(pending, old["value_class"], computed_class),
            "relationship_type": _RELATIONSHIPS[res.rel[changed]]}
@@ -116,7 +122,7 @@ def _chunk(snap, res, changed, run_id, as_of, t, thresholds_id, strategies):
             rows = np.flatnonzero(brings & (after == value))
             for customer_id, owner_id in zip(ids[rows].tolist(), owners[rows].tolist()):
                 reminders += plans[strategy.pk].rows(customer_id, owner_id, created_at)
-    return results, codes, changes, reminders, ids[pending].tolist()
+    return results, codes, changes, reminders
 
 
 class _TaskPlan:
@@ -135,8 +141,9 @@ class _TaskPlan:
 
 
 def _supersede_pending(customer_ids: list[int]) -> None:
-    for start in range(0, len(customer_ids), 500):
-        Change.objects.filter(customer_id__in=customer_ids[start:start + 500], dimension="value_class",
+    step = 10_000 if connection.vendor == "postgresql" else 500  # SQLite: its bound parameters per statement
+    for start in range(0, len(customer_ids), step):
+        Change.objects.filter(customer_id__in=customer_ids[start:start + step], dimension="value_class",
                               status=ChangeStatus.PENDING).update(status=ChangeStatus.SUPERSEDED)
 
 

@@ -71,3 +71,14 @@ def test_a_row_for_a_missing_customer_fails_and_writes_nothing(org):
             reminders_create_rows(bad)
             check_constraints_now()
     assert Reminder.objects.count() == 0
+
+
+def test_titles_and_bodies_with_tabs_newlines_and_backslashes_are_kept_as_written(org):
+    # given a strategy text an admin typed with a tab, a backslash and a carriage return
+    c = make_customer(org.ra1)
+    row = rows(org, c, ["k1"], title="回访\t客户 C:\\客户")[0]
+    row = (*row[:3], "每月\r\n一次\\N", *row[4:])
+    # when it is created in bulk (COPY text on PostgreSQL)
+    assert reminders_create_rows([row]) == 1
+    # then the reminder holds exactly those characters
+    assert Reminder.objects.values_list("title", "body").get() == ("回访\t客户 C:\\客户", "每月\r\n一次\\N")

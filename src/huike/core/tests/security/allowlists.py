@@ -51,6 +51,9 @@ COMPOSED_SQL = {
         "columns are code constants; `where` is one of two fixed fragments using the %(cid)s parameter",
     ("src/huike/automation/services.py", "reminders_create_rows"):
         _IDENTIFIERS + " (REMINDER_COLUMNS, Reminder's table, the stage table); the status is a bound parameter",
+    ("src/huike/automation/services.py", "reminders_stage"): _IDENTIFIERS + " (REMINDER_COLUMNS, the stage table)",
+    ("src/huike/automation/services.py", "reminders_from_stage"):
+        _IDENTIFIERS + " (REMINDER_COLUMNS, Reminder's table, the stage table); the status is a bound parameter",
     ("src/huike/classification/features_sql.py", "_frames"):
         "COPY (sql) TO STDOUT around the module's own feature statements; their values are bound parameters",
     ("src/huike/classification/features_sql.py", "_stored_codes"):
@@ -96,10 +99,10 @@ BANDIT = {
     ("src/huike/backups/load.py", "B608", "DELETE FROM"): COMPOSED_SQL[("src/huike/backups/load.py", "wipe")],
     ("src/huike/backups/load.py", "B608", "tbl_name IN"): "one %s placeholder per table name; the names are bound",
     ("src/huike/classification/writer.py", "B608", "STAGE"): _IDENTIFIERS,
-    ("src/huike/automation/services.py", "B608", "INSERT INTO {table}"):
-        COMPOSED_SQL[("src/huike/automation/services.py", "reminders_create_rows")],
-    ("src/huike/automation/services.py", "B608", "DELETE FROM {_REMINDER_STAGE}"):
-        COMPOSED_SQL[("src/huike/automation/services.py", "reminders_create_rows")],
+    ("src/huike/automation/services.py", "B608", "REMINDER_STAGE"):
+        COMPOSED_SQL[("src/huike/automation/services.py", "reminders_from_stage")],
+    ("src/huike/automation/services.py", "B608", "Reminder._meta.db_table"):
+        COMPOSED_SQL[("src/huike/automation/services.py", "reminders_from_stage")],
     ("src/huike/classification/features_sql.py", "B608", "SELECT id, {name} FROM customers_customer"):
         COMPOSED_SQL[("src/huike/classification/features_sql.py", "_stored_codes")],
     ("src/huike/classification/writer.py", "B608", "RESULT_COLUMNS"): _IDENTIFIERS,
