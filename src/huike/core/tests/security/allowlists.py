@@ -62,6 +62,7 @@ COMPOSED_SQL = {
         "day-number expressions over fixed column names; filters are fixed fragments with %(name)s parameters",
     ("src/huike/classification/writer.py", "_create"):
         _IDENTIFIERS + " (RESULT_COLUMNS, CODE_COLUMNS, the STAGE and CODES_STAGE tables)",
+    ("src/huike/classification/writer.py", "_lead"): _IDENTIFIERS + " (a fixed column and the STAGE or CODES_STAGE table)",
     ("src/huike/classification/writer.py", "finish"):
         _IDENTIFIERS + " (CODE_COLUMNS, RESULT_COLUMNS, the STAGE and CODES_STAGE tables, Result's table)",
     ("src/huike/reports/facts.py", "mirror_paused"):
