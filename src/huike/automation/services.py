@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from django.db import connection, transaction
-from psycopg._copy_base import format_row_text  # what copy.write_row calls (psycopg's C formatter)
-from psycopg.adapt import Transformer
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from psycopg._copy_base import format_row_text  # what copy.write_row calls (psycopg's C formatter)
+from psycopg.adapt import Transformer
 
 from huike.accounts.models import User
 from huike.core.errors import Forbidden

@@ -144,6 +144,20 @@ def test_purging_a_classified_customer_removes_its_results_and_history(org, book
     assert Result.objects.count() == len(book) - 1
 
 
+def test_deleting_the_user_who_decided_a_change_keeps_the_change_without_its_decider(org, book):
+    from huike.accounts.models import Role, User
+
+    # given a history row decided by a user (the key has no database constraint, classification migration 0008)
+    run(org.ma)
+    decider = User.objects.create_user("decider", password="x", role=Role.MANAGER, team=org.ma.team)
+    change = Change.objects.filter(customer=book["churn"]).first()
+    Change.objects.filter(pk=change.pk).update(decided_by=decider)
+    # when the user is deleted
+    decider.delete()
+    # then the change stays, with no decider
+    assert Change.objects.get(pk=change.pk).decided_by_id is None
+
+
 def test_a_run_rewrites_the_customer_codes_and_the_facts_tiers_in_place_on_postgresql(org, book):
     from django.db import connection
 
