@@ -113,8 +113,13 @@ def customer_purge(*, actor: User, pk) -> None:
     """Hard delete a soft-deleted customer, what hangs on it and its binned records (admin only)."""
     from huike.followups.models import Attachment
 
+    from huike.classification import locks
+
     policies.require_admin(actor)
     customer = _deleted_customer(pk)
+    # a classification run in progress may have read the customer before it was binned: its results, history and
+    # strategy tasks (no database keys, ADR 0024 and 0026) are written before this purge cascades
+    locks.hold_customer(customer.pk)
     binned = list(BinnedRecord.objects.filter(customer_id=customer.pk))
     files = [a.file.name for a in Attachment.objects.filter(followup__customer=customer)]
     files += [name for b in binned for name in b.files]

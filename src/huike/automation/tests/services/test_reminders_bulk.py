@@ -50,27 +50,19 @@ def test_nothing_to_create_touches_nothing(org):
     assert Reminder.objects.count() == 0
 
 
-def check_constraints_now():
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cur:
-            cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
-    else:
-        connection.check_constraints()
+def test_the_reminders_of_a_purged_customer_go_with_it(org):
+    from huike.customers.services import customer_delete
+    from huike.recycle.services import customer_purge
 
-
-def test_a_row_for_a_missing_customer_fails_and_writes_nothing(org):
-    from django.db import IntegrityError, transaction
-
-    # given a batch whose second row names a customer that does not exist
+    # given strategy tasks created in bulk for a customer (the table has no database keys, ADR 0026)
     c = make_customer(org.ra1)
-    bad = rows(org, c, ["ok", "bad"])
-    bad[1] = (bad[1][0], 999_999_999, *bad[1][2:])
-    # when it is created inside a transaction, then the foreign key refuses it and nothing stays
-    with pytest.raises(IntegrityError):
-        with transaction.atomic():
-            reminders_create_rows(bad)
-            check_constraints_now()
-    assert Reminder.objects.count() == 0
+    other = make_customer(org.ra1)
+    reminders_create_rows(rows(org, c, ["k1", "k2"]) + rows(org, other, ["k3"]))
+    # when the customer is deleted and purged from the recycle bin
+    customer_delete(actor=org.admin, customer=c)
+    customer_purge(actor=org.admin, pk=c.pk)
+    # then its reminders went with it (Django's cascade) and the other customer's stayed
+    assert list(Reminder.objects.values_list("key", flat=True)) == ["k3"]
 
 
 def test_titles_and_bodies_with_tabs_newlines_and_backslashes_are_kept_as_written(org):

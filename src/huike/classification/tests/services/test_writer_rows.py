@@ -9,6 +9,7 @@ from django.urls import reverse
 from huike.classification import locks, writer
 from huike.classification.models import Change, Result
 from huike.classification.services import classify_customer
+from huike.customers.models import Customer
 from huike.testing.factories import make_customer
 
 RESULT_COLUMNS = (*writer.RESULT_COLUMNS, "customer_id")
@@ -106,3 +107,22 @@ def test_the_reclassify_button_says_a_run_is_in_progress_instead_of_waiting(org,
     # then the customer page says so (in the manager's Chinese) and nothing was written
     assert "分类运行正在进行，也会为该客户分类。运行完成后可再次重新分类。" in response.content.decode()
     assert Result.objects.count() == 0
+
+
+def test_a_purge_waits_for_a_run_in_progress(org, other_session):
+    from django.db import OperationalError
+
+    from huike.customers.services import customer_delete
+    from huike.recycle.services import customer_purge
+
+    # given a binned customer and a run in progress in another session
+    a = make_customer(org.ra1, name="甲")
+    customer_delete(actor=org.admin, customer=a)
+    other_session.execute("SELECT pg_advisory_lock(%s, 0)", [locks.RUNS])
+    # when an admin purges it, then the purge waits for the run (here until its lock timeout) and keeps the customer
+    with pytest.raises(OperationalError, match="lock timeout"):
+        with transaction.atomic():
+            with connection.cursor() as cur:
+                cur.execute("SET LOCAL lock_timeout = '200ms'")
+            customer_purge(actor=org.admin, pk=a.pk)
+    assert Customer.objects.filter(pk=a.pk).exists()
