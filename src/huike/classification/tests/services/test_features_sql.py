@@ -74,12 +74,21 @@ def test_the_non_renewed_streak_counts_the_latest_ended_contracts_in_a_row(org):
     customers = {name: make_customer(org.ra1) for name in cases}
     for name, statuses in cases.items():
         contracts(customers[name], statuses)
+    # and one whose only contract starts the day after as-of (one pass reads both the ends and the starts)
+    customers["later"] = make_customer(org.ra1)
+    make_contract(customers["later"], org.ra1, start_date=AS_OF + dt.timedelta(days=1),
+                  end_date=AS_OF + dt.timedelta(days=366), renewal_status="not_renewed")
     # when the features are loaded (k = 2 latest contracts)
     snap = features_sql.load(AS_OF, Thresholds())
     ids = snap.features.ids.tolist()
     got = {name: int(snap.features.columns["nonrenewed_streak"][ids.index(c.pk)]) for name, c in customers.items()}
     # then the streak stops at the first renewed contract and looks at two at most
-    assert got == {"two_in_a_row": 2, "one": 1, "renewed_last": 0, "single": 1, "none": 0}
+    assert got == {"two_in_a_row": 2, "one": 1, "renewed_last": 0, "single": 1, "none": 0, "later": 0}
+    # and the cooperation starts with the first contract started by as-of (none for the later one)
+    coop = {name: int(snap.features.columns["first_coop"][ids.index(c.pk)]) for name, c in customers.items()}
+    first = (dt.date(2024, 1, 1) - dt.timedelta(days=365)).toordinal()
+    assert coop == {"two_in_a_row": first, "one": first, "renewed_last": first, "single": first,
+                    "none": AS_OF.toordinal(), "later": 0}
 
 
 def test_the_stored_codes_and_flags_are_read_exactly_including_a_code_outside_the_known_ones(org):
