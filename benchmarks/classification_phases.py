@@ -60,11 +60,21 @@ def main() -> None:
         setattr(owner, name, wrapper)
 
     for owner, name, label in [(writer, "_chunk", "evidence rows built"), (writer._Rows, "send", "rows formatted"),
-                               (writer._Rows, "__exit__", "waiting for the server's copy"),
-                               (writer, "reminders_from_stage", "strategy reminders from their stage"),
-                               (writer._Staging, "finish", "upsert + customer update + facts sync"),
+                               (writer._Rows, "__exit__", "waiting for the worker's last rows and statements"),
                                (writer, "_supersede_pending", "superseded approvals")]:
         timed(owner, name, label)
+
+    class TimedQueue(writer.queue.Queue):
+        """The chunks' rows queue: the time the run waited for a free slot (the server still busy with the
+        chunks before) is counted apart from the formatting around it."""
+
+        def put(self, item, *a, **k):
+            started = time.perf_counter()
+            try:
+                return super().put(item, *a, **k)
+            finally:
+                spent["  of which waiting for a free slot"] += time.perf_counter() - started
+    writer.queue = type("queue", (), {"Queue": TimedQueue})
     if args.reset:
         bench.reset()
     thresholds_id, thresholds = current_threshold_set()

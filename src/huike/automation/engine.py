@@ -145,9 +145,9 @@ def sweep(now: dt.datetime | None = None) -> dict[str, int]:
 
 
 def classification_events(batch: int = 5000) -> int:
-    """Classification runs write their changes in bulk; turn new applied changes into events here
-    instead of inside the classifier's hot loop."""
-    from huike.classification.models import Change, ChangeStatus
+    """Classification runs write their changes in bulk; turn the new changes that took effect into events here
+    (one per dimension moved) instead of inside the classifier's hot loop. Returns how many."""
+    from huike.classification.models import Change
 
     from .events import emit
     from .models import Cursor
@@ -158,15 +158,19 @@ def classification_events(batch: int = 5000) -> int:
         return 0
     with transaction.atomic():
         cursor, _c = Cursor.objects.select_for_update().get_or_create(name="classification")
-        # A change a manager approved later is announced by the approval itself (decided_at is set).
-        changes = list(Change.objects.filter(pk__gt=cursor.position, status=ChangeStatus.APPLIED,
-                                             decided_at__isnull=True).order_by("id")[:batch])
+        # A value class change a manager approved later is announced by the approval itself (decided_at is
+        # set); one still waiting is announced by nothing yet. Its row's other dimensions took effect at once.
+        changes = list(Change.objects.filter(pk__gt=cursor.position).order_by("id")[:batch])
+        events = 0
         for ch in changes:
-            emit(Trigger.CLASSIFICATION_CHANGED, ch.customer_id, {ch.dimension: [ch.from_value, ch.to_value]})
+            for dimension, moved in ch.moves().items():
+                if dimension != "value_class" or ch.decided_at is None:
+                    emit(Trigger.CLASSIFICATION_CHANGED, ch.customer_id, {dimension: moved})
+                    events += 1
         if changes:
             cursor.position = changes[-1].pk
             cursor.save(update_fields=["position"])
-    return len(changes)
+    return events
 
 
 def retry(*, actor, run: ActionRun) -> None:

@@ -72,14 +72,20 @@ def reminders_stage_text(rows: list[tuple]) -> bytes:
 
 def reminders_from_stage() -> int:
     """Create the staged reminders whose key is new (open); empties the stage. Returns how many were new."""
-    cols = ", ".join(REMINDER_COLUMNS)
     with connection.cursor() as cur:
-        # WHERE true: SQLite reads ON CONFLICT after a bare FROM as a join constraint
-        cur.execute(f"INSERT INTO {Reminder._meta.db_table} ({cols}, status) SELECT {cols}, %s "
-                    f"FROM {REMINDER_STAGE} WHERE true ON CONFLICT (key) DO NOTHING", [ReminderStatus.OPEN])
+        cur.execute(*reminders_from_stage_sql())
         created = cur.rowcount
         cur.execute(f"DELETE FROM {REMINDER_STAGE}")
     return created
+
+
+def reminders_from_stage_sql() -> tuple[str, list]:
+    """The statement and parameters that create the staged reminders whose key is new (open); its row count is
+    how many were new. For a bulk writer that runs it on its own (then empties REMINDER_STAGE)."""
+    cols = ", ".join(REMINDER_COLUMNS)
+    # WHERE true: SQLite reads ON CONFLICT after a bare FROM as a join constraint
+    return (f"INSERT INTO {Reminder._meta.db_table} ({cols}, status) SELECT {cols}, %s "
+            f"FROM {REMINDER_STAGE} WHERE true ON CONFLICT (key) DO NOTHING", [ReminderStatus.OPEN.value])
 
 
 @transaction.atomic

@@ -55,27 +55,40 @@ class ChangeStatus(models.TextChoices):
     SUPERSEDED = "superseded", _("Superseded")
 
 
-class Change(models.Model):
-    """A change of one classification of one customer (R-5.6), with the evidence that made it."""
+DIMENSIONS = ("value_tier", "value_class", "relationship_type")
 
-    # A first run writes three rows per customer (millions): only the indexes the readers need, and partial ones
-    # for the few pending or decided rows. The (customer, -as_of) index serves the customer foreign key too.
-    # No foreign key constraints in the database for the customer and the run (ADR 0024): a first run writes
-    # three million rows, and PostgreSQL checked each at commit (20 s of the run). The writer writes rows only
-    # for the customers and the run it has just read; deleting either goes through Django's cascade.
+
+class Change(models.Model):
+    """A customer's classifications before and after one run or reclassification (R-5.6), with the evidence
+    that made them: one row per customer and run, written when any of the three moved.
+
+    One row, not one per dimension (ADR 0027): a first run at 1,000,000 customers wrote 3,000,000 rows, 14 s
+    of the server's time on PostgreSQL; a row per customer takes 4 s. A dimension changed where its `_from`
+    and `_to` differ. `status` is the value class change's (R-5.2: it may wait for a manager); a value tier
+    or relationship type change always takes effect.
+    """
+
+    # Only the indexes the readers need, and partial ones for the few pending or decided rows. The
+    # (customer, -as_of) index serves the customer foreign key too. No foreign key constraints in the
+    # database for the customer and the run (ADR 0024): a first run writes a million rows, and PostgreSQL
+    # checked each at commit. The writer writes rows only for the customers and the run it has just read;
+    # deleting either goes through Django's cascade.
     customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="classification_changes",
                                  db_index=False, db_constraint=False)
-    dimension = models.CharField(max_length=20)  # value_tier | value_class | relationship_type
-    from_value = models.CharField(max_length=20, blank=True)
-    to_value = models.CharField(max_length=20)
     as_of = models.DateField()
-    # no index either: nothing reads the history by run (runs are kept), and a first run wrote 3,000,000 entries
+    value_tier_from = models.CharField(max_length=10, blank=True)
+    value_tier_to = models.CharField(max_length=10, blank=True)
+    value_class_from = models.CharField(max_length=10, blank=True)
+    value_class_to = models.CharField(max_length=10, blank=True)  # the computed class, pending or not
+    relationship_type_from = models.CharField(max_length=15, blank=True)
+    relationship_type_to = models.CharField(max_length=15, blank=True)
+    # no index either: nothing reads the history by run (runs are kept)
     run = models.ForeignKey(Run, null=True, blank=True, on_delete=models.SET_NULL, related_name="changes",
                             db_constraint=False, db_index=False)
     evidence = models.JSONField(default=dict)
     status = models.CharField(max_length=10, choices=ChangeStatus.choices, default=ChangeStatus.APPLIED)
-    # no database constraint either: PostgreSQL queued a deferred check for each of a first run's three million
-    # rows, NULL as they all are (1.5 s of its commit); deleting a user goes through Django's SET_NULL
+    # no database constraint either: PostgreSQL queued a deferred check for each of a first run's rows, NULL
+    # as they all are; deleting a user goes through Django's SET_NULL
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+", db_index=False, db_constraint=False)
     decided_at = models.DateTimeField(null=True, blank=True)
@@ -84,11 +97,20 @@ class Change(models.Model):
     class Meta:
         ordering = ["-as_of", "-id"]
         indexes = [
-            models.Index(fields=["dimension", "as_of"]),
+            models.Index(fields=["as_of"], name="classification_change_as_of"),
             models.Index(fields=["customer", "-as_of"]),
             models.Index(fields=["created_at", "id"], condition=Q(status="pending"), name="classification_pending"),
             models.Index(fields=["decided_by"], condition=Q(decided_by__isnull=False), name="classification_decided_by"),
         ]
+
+    def moved(self, dimension: str) -> bool:
+        """Whether this change moved the dimension (for the value class: whether it was computed to move)."""
+        return getattr(self, f"{dimension}_from") != getattr(self, f"{dimension}_to")
+
+    def moves(self) -> dict[str, list[str]]:
+        """{dimension: [from, to]} of the dimensions that took effect: a value class only once applied."""
+        return {d: [getattr(self, f"{d}_from"), getattr(self, f"{d}_to")] for d in DIMENSIONS
+                if self.moved(d) and (d != "value_class" or self.status == ChangeStatus.APPLIED)}
 
 
 class Strategy(models.Model):

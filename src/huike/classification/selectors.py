@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, F, QuerySet, Sum
 
 from huike.accounts import policies
 from huike.accounts.models import User
@@ -23,19 +23,26 @@ def approval_queue(*, user: User) -> QuerySet:
             .order_by("created_at", "id"))
 
 
+def _moves(user: User, dimension: str, start: dt.date, end: dt.date) -> QuerySet:
+    """The changes with as-of in (start, end] that moved the dimension and took effect (a value class change
+    once applied: not while it waits, nor rejected or superseded)."""
+    qs = (policies.scoped(user, Change.objects.all(), "customer__").filter(as_of__gt=start, as_of__lte=end)
+          .exclude(**{f"{dimension}_from": F(f"{dimension}_to")}))
+    return qs.filter(status=ChangeStatus.APPLIED) if dimension == "value_class" else qs
+
+
 def transitions(*, user: User, dimension: str, start: dt.date, end: dt.date) -> list[dict]:
-    """From → to counts of applied changes with as-of in (start, end] (R-5.6)."""
-    rows = (policies.scoped(user, Change.objects.all(), "customer__")
-            .filter(dimension=dimension, status=ChangeStatus.APPLIED, as_of__gt=start, as_of__lte=end)
-            .values("from_value", "to_value").annotate(count=Count("id")).order_by("from_value", "to_value"))
-    return [{"from": r["from_value"], "to": r["to_value"], "count": r["count"]} for r in rows]
+    """From → to counts of the changes that took effect with as-of in (start, end] (R-5.6)."""
+    before, after = f"{dimension}_from", f"{dimension}_to"
+    rows = (_moves(user, dimension, start, end).values(before, after).annotate(count=Count("id"))
+            .order_by(before, after))
+    return [{"from": r[before], "to": r[after], "count": r["count"]} for r in rows]
 
 
 def transition_customers(*, user: User, dimension: str, start: dt.date, end: dt.date, from_value: str,
                          to_value: str) -> QuerySet:
-    ids = (policies.scoped(user, Change.objects.all(), "customer__")
-           .filter(dimension=dimension, status=ChangeStatus.APPLIED, as_of__gt=start, as_of__lte=end,
-                   from_value=from_value, to_value=to_value).values("customer_id"))
+    ids = (_moves(user, dimension, start, end)
+           .filter(**{f"{dimension}_from": from_value, f"{dimension}_to": to_value}).values("customer_id"))
     return policies.scoped(user, Customer.objects.filter(pk__in=ids)).select_related("owner").order_by("name")
 
 

@@ -120,18 +120,18 @@ def change_decide(*, actor: User, change_ids: list[int], approve: bool) -> int:
         customer = change.customer
         if approve:
             before = customer.value_class
-            customer.value_class = change.to_value
+            customer.value_class = change.value_class_to
             customer.save(update_fields=["value_class"])
             result = result_of(customer)
             if result is not None:
                 result.evidence = {**result.evidence, "value_class_pending": False}
                 result.save(update_fields=["evidence"])
             audit_record(actor=actor, action="approve", obj=customer, customer_id=customer.pk,
-                         changes={"value_class": [before, change.to_value]})
-            emit(Trigger.CLASSIFICATION_CHANGED, customer.pk, {"value_class": [before, change.to_value]})
+                         changes={"value_class": [before, change.value_class_to]})
+            emit(Trigger.CLASSIFICATION_CHANGED, customer.pk, {"value_class": [before, change.value_class_to]})
         else:
             audit_record(actor=actor, action="reject", obj=customer, customer_id=customer.pk,
-                         changes={"value_class": [change.to_value, customer.value_class]})
+                         changes={"value_class": [change.value_class_to, customer.value_class]})
         decided += 1
     return decided
 

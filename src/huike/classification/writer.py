@@ -1,18 +1,20 @@
 """Writes a run's results: only customers whose fingerprint changed, in bulk, with history and tasks."""
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import itertools
 import json
 import queue
 import threading
+from contextlib import contextmanager
 
 import numpy as np
 from django.db import connection
 from django.utils import timezone
 
 from huike.automation.services import (
-    REMINDER_COLUMNS, REMINDER_STAGE, reminders_from_stage, reminders_stage, reminders_stage_text,
+    REMINDER_COLUMNS, REMINDER_STAGE, reminders_from_stage_sql, reminders_stage, reminders_stage_text,
 )
 from huike.reports import facts
 
@@ -22,13 +24,13 @@ from .engine import EvidenceRows, Results
 from .features_sql import Snapshot
 from .models import Change, ChangeStatus, Result, Strategy
 
-HISTORY_COLUMNS = ("customer_id", "dimension", "from_value", "to_value", "as_of", "run_id", "evidence", "status",
-                   "created_at")
+HISTORY_COLUMNS = ("customer_id", "value_tier_from", "value_tier_to", "value_class_from", "value_class_to",
+                   "relationship_type_from", "relationship_type_to", "as_of", "run_id", "evidence", "status",
+                   "created_at")  # classification.Change: a row per customer whose classifications moved
 
 CODE_COLUMNS = ("value_tier", "value_class", "relationship_type")  # on the customer: lists filter by them
 RESULT_COLUMNS = ("evidence", "rfm_r", "rfm_f", "rfm_m", "segment", "classified_on", "hash")  # classification.Result
 BATCH = 20_000
-STAGE = "classification_stage"  # the changed customers' results (RESULT_COLUMNS, id)
 CODES_STAGE = "classification_stage_codes"  # the customers whose codes moved (CODE_COLUMNS, id): a narrow join
 CHUNK = 50_000  # changed customers built and written at a time
 COPY_ROWS = 5_000  # rows per string written to COPY
@@ -49,16 +51,19 @@ def apply(*, snap: Snapshot, res: Results, run_id: int | None, as_of: dt.date, t
     _supersede_pending(snap.features.ids[changed[pending]].tolist())
     out = _Staging()
     reminders_stage()
-    with _Rows() as rows:
+    with out.facts_synced(), _Rows() as rows:
         for start in range(0, len(changed), CHUNK):
-            results, codes, changes, reminders = _chunk(snap, res, changed[start:start + CHUNK], run_id, as_of, t,
-                                                        thresholds_id, strategies)
-            out.customers(rows, results, codes, snap.current["classified"][changed[start:start + CHUNK]])
+            chunk = changed[start:start + CHUNK]
+            results, codes, changes, reminders = _chunk(snap, res, chunk, run_id, as_of, t, thresholds_id,
+                                                        strategies)
+            out.customers(rows, results, codes, snap.current["classified"][chunk], snap.features.ids[chunk])
             rows.send(Change._meta.db_table, HISTORY_COLUMNS, changes, _history_text)
-            rows.send(REMINDER_STAGE, REMINDER_COLUMNS, reminders, reminders_stage_text)
+            if reminders:
+                rows.send(REMINDER_STAGE, REMINDER_COLUMNS, reminders, reminders_stage_text)
+                rows.execute(*reminders_from_stage_sql(), tally="tasks")
+                rows.execute(f"DELETE FROM {REMINDER_STAGE}")
             counts["history"] += len(changes)
-    out.finish()
-    counts["tasks"] = reminders_from_stage()
+    counts["tasks"] = rows.tallies["tasks"]
     return counts
 
 
@@ -95,32 +100,34 @@ def _chunk(snap, res, changed, run_id, as_of, t, thresholds_id, strategies):
                        itertools.repeat(as_of), res.hashes[changed].tolist(), ids.tolist()))
     codes = list(zip(*(new[name][codes_changed].tolist() for name in CODE_COLUMNS), ids[codes_changed].tolist()))
 
-    history_evidence = json.dumps({"run": run_id})
+    # the history: a row per customer whose classifications moved (the value class as computed, pending or not)
+    moved = {"value_tier": new["value_tier"] != old["value_tier"],
+             "relationship_type": new["relationship_type"] != old["relationship_type"],
+             "value_class": computed_class != old["value_class"]}
+    rows = np.flatnonzero(moved["value_tier"] | moved["relationship_type"] | moved["value_class"])
+    status = np.where(pending[rows], ChangeStatus.PENDING.value, ChangeStatus.APPLIED.value)
+    changes = list(zip(ids[rows].tolist(), old["value_tier"][rows].tolist(), new["value_tier"][rows].tolist(),
+                       old["value_class"][rows].tolist(), computed_class[rows].tolist(),
+                       old["relationship_type"][rows].tolist(), new["relationship_type"][rows].tolist(),
+                       itertools.repeat(as_of), itertools.repeat(run_id), itertools.repeat(json.dumps({"run": run_id})),
+                       status.tolist(), itertools.repeat(created_at)))
+
     owners = snap.owners[changed]
-    changes, reminders = [], []
+    reminders = []
     plans = {}  # per strategy: its actions, body and due time, prepared once per chunk
-    for dim, after in (("value_tier", new["value_tier"]), ("relationship_type", new["relationship_type"]),
-                       ("value_class", computed_class)):
-        before = old[dim]
-        moved = before != after
-        waiting = pending if dim == "value_class" else np.zeros(len(changed), dtype=bool)
-        rows = np.flatnonzero(moved)  # column-wise: a first run writes three million of these
-        status = np.where(waiting[rows], ChangeStatus.PENDING.value, ChangeStatus.APPLIED.value)
-        changes += zip(ids[rows].tolist(), itertools.repeat(dim), before[rows].tolist(), after[rows].tolist(),
-                       itertools.repeat(as_of), itertools.repeat(run_id), itertools.repeat(history_evidence),
-                       status.tolist(), itertools.repeat(created_at))
-        if dim == "value_tier":
-            continue
+    for dim, after in (("relationship_type", new["relationship_type"]), ("value_class", computed_class)):
         # a change of relationship type or value class that took effect (not a first one) brings the strategy
-        brings = moved & ~waiting & (before != "")
+        brings = moved[dim] & (old[dim] != "")
+        if dim == "value_class":
+            brings &= ~pending
         for value in np.unique(after[brings]).tolist():
             strategy = strategies.get((dim, value))
             if strategy is None:
                 continue
             if strategy.pk not in plans:
                 plans[strategy.pk] = _TaskPlan(strategy, as_of, now)
-            rows = np.flatnonzero(brings & (after == value))
-            for customer_id, owner_id in zip(ids[rows].tolist(), owners[rows].tolist()):
+            mask = brings & (after == value)
+            for customer_id, owner_id in zip(ids[mask].tolist(), owners[mask].tolist()):
                 reminders += plans[strategy.pk].rows(customer_id, owner_id, created_at)
     return results, codes, changes, reminders
 
@@ -143,88 +150,90 @@ class _TaskPlan:
 def _supersede_pending(customer_ids: list[int]) -> None:
     step = 10_000 if connection.vendor == "postgresql" else 500  # SQLite: its bound parameters per statement
     for start in range(0, len(customer_ids), step):
-        Change.objects.filter(customer_id__in=customer_ids[start:start + step], dimension="value_class",
-                              status=ChangeStatus.PENDING).update(status=ChangeStatus.SUPERSEDED)
+        Change.objects.filter(customer_id__in=customer_ids[start:start + step], status=ChangeStatus.PENDING).update(
+            status=ChangeStatus.SUPERSEDED)
 
 
 class _Staging:
-    """Changed customers written in bulk (_Rows), then applied in set-based statements.
+    """Changed customers written in bulk (_Rows) and applied chunk by chunk, by set-based statements that the
+    worker runs while the next chunk is built.
 
-    A customer's first result row (classification.Result) goes straight into its table: the run or
-    reclassification holds the locks (locks.py) under which no one else can have inserted it since the
-    features were read. A result row that exists is staged in STAGE and updated from there. The customer
-    row is updated from the narrow CODES_STAGE, which holds only the customers whose codes moved (the
-    update's join does not read the evidence). The facts mirror of the tier is paused for that update and
-    synced in bulk (reports.facts.mirror_paused): row by row, the mirror and its day rollup cost more than
-    the update itself when a first run classifies a million customers.
+    A customer's result row (classification.Result) is written whole: the ones a customer had are deleted
+    first, in the chunk's one statement, and every row goes in by COPY. The run or reclassification holds the
+    locks (locks.py) under which no one else can have written one since the features were read. Staging the
+    725,819 restated results of a monthly run at 1M customers and updating them from the stage had cost 10.7 s
+    of the server's time (COPY 3.5 s, UPDATE … FROM 6.0 s, emptying the stage 1.2 s), and a first run's upsert
+    4-7 s before that (ADR 0026).
 
-    At 1M customers on PostgreSQL, staging a first run's million results and upserting them had cost 3.5 s of
-    COPY into a temporary table that spilled to disk, then 4-7 s of INSERT … ON CONFLICT (ADR 0026)."""
+    The customer row is updated from the narrow CODES_STAGE, which holds only the customers whose codes moved
+    (the update's join does not read the evidence). The chunk's statement is bounded by its ids (ascending:
+    the features are read in id order), so it reads only the chunk's rows of the customers and of CODES_STAGE,
+    which keeps every chunk's rows for the facts. At 1M customers on PostgreSQL this update took 8-9 s after
+    the chunks while the run's Python was idle; during the chunks, the server had been waiting for rows
+    (ADR 0027). The facts mirror of the tier is paused for the run's writes and synced in bulk after them
+    (reports.facts.mirror_paused): row by row, the mirror and its day rollup cost more than the update itself
+    when a first run classifies a million customers."""
 
     def __init__(self):
         self.postgres = connection.vendor == "postgresql"
         self.moved = 0  # code rows staged
-        self.restated = 0  # result rows staged (the others were inserted)
+        self.among = "= ANY(%s::bigint[])" if self.postgres else "IN (SELECT value FROM json_each(%s))"
         with connection.cursor() as cur:
             self._create(cur)
 
-    def customers(self, rows: _Rows, results: list[tuple], codes: list[tuple], classified: np.ndarray) -> None:
-        """`classified`: per result row, whether the customer has a stored result row."""
+    def customers(self, rows: _Rows, results: list[tuple], codes: list[tuple], classified: np.ndarray,
+                  ids: np.ndarray) -> None:
+        """`classified`: per result row, whether the customer has a stored result row; `ids`: the rows'
+        customers, ascending."""
         self.moved += len(codes)
-        self.restated += int(classified.sum())
-        first = [row for row, known in zip(results, classified.tolist()) if not known]
-        again = [row for row, known in zip(results, classified.tolist()) if known]
-        rows.send(Result._meta.db_table, (*RESULT_COLUMNS, "customer_id"), first, _results_text)
-        rows.send(STAGE, (*RESULT_COLUMNS, "id"), again, _results_text)
-        rows.send(CODES_STAGE, (*CODE_COLUMNS, "id"), codes, _codes_text)
+        restated = ids[classified]
+        if len(restated):
+            rows.execute(f"DELETE FROM {Result._meta.db_table} WHERE customer_id {self.among}",
+                         [self.ids_param(restated)])
+        rows.send(Result._meta.db_table, (*RESULT_COLUMNS, "customer_id"), results, _results_text)
+        if codes:
+            within = f"BETWEEN {int(ids[0])} AND {int(ids[-1])}"
+            rows.send(CODES_STAGE, (*CODE_COLUMNS, "id"), codes, _codes_text)
+            rows.execute(f"UPDATE customers_customer AS c SET {', '.join(f'{c} = t.{c}' for c in CODE_COLUMNS)} "
+                         f"FROM {CODES_STAGE} AS t WHERE c.id = t.id AND c.id {within} AND t.id {within}")
+
+    def ids_param(self, ids: np.ndarray) -> str:
+        """The parameter of `among`: PostgreSQL's array text (bigint[], the column's type, so the list is
+        hashed), SQLite's JSON array."""
+        if self.postgres:
+            return "{" + ",".join(map(str, ids.tolist())) + "}"
+        return json.dumps(ids.tolist())
 
     def _create(self, cur) -> None:
         if self.postgres:
-            cur.execute(f"CREATE TEMP TABLE IF NOT EXISTS {STAGE} (evidence json, rfm_r smallint, rfm_f smallint, "
-                        "rfm_m smallint, segment smallint, classified_on date, hash bigint, id bigint) ON COMMIT DROP")
             cur.execute(f"CREATE TEMP TABLE IF NOT EXISTS {CODES_STAGE} (value_tier varchar(10), "
                         "value_class varchar(10), relationship_type varchar(15), id bigint) ON COMMIT DROP")
         else:
-            cur.execute(f"CREATE TEMP TABLE IF NOT EXISTS {STAGE} ({', '.join(RESULT_COLUMNS)}, "
-                        "id INTEGER PRIMARY KEY)")
             cur.execute(f"CREATE TEMP TABLE IF NOT EXISTS {CODES_STAGE} ({', '.join(CODE_COLUMNS)}, "
                         "id INTEGER PRIMARY KEY)")
-        for table in (STAGE, CODES_STAGE):
-            cur.execute(f"DELETE FROM {table}")
+        cur.execute(f"DELETE FROM {CODES_STAGE}")
 
-    def finish(self) -> None:
-        with connection.cursor() as cur:
+    @contextmanager
+    def facts_synced(self):
+        """The run's writes (the block) with the facts mirror paused; the facts take the new tiers after it
+        from the narrow codes table (the customers it holds), not from the wide customer rows."""
+        with facts.mirror_paused(connection, None, ("value_tier",), source=CODES_STAGE):
+            yield
             if self.postgres and self.moved >= ANALYZE_FROM:
                 # nothing analyses a temporary table: without its size the planner guessed a third of a million
                 # rows and looked each facts row up by its key
-                cur.execute(f"ANALYZE {CODES_STAGE}")
-            if self.restated:
-                cur.execute(f"UPDATE {Result._meta.db_table} AS r SET "
-                            + ", ".join(f"{c} = s.{c}" for c in RESULT_COLUMNS)
-                            + f" FROM {STAGE} AS s WHERE r.customer_id = s.id" + self._lead("r.customer_id", STAGE))
-        codes = ", ".join(f"{c} = t.{c}" for c in CODE_COLUMNS)
-        # the facts take the new tiers from the narrow codes table (the customers it holds), not from the wide
-        # customer rows
-        with facts.mirror_paused(connection, None, ("value_tier",), source=CODES_STAGE), connection.cursor() as cur:
-            cur.execute(f"UPDATE customers_customer AS c SET {codes} FROM {CODES_STAGE} AS t WHERE c.id = t.id"
-                        + self._lead("c.id", CODES_STAGE))
+                with connection.cursor() as cur:
+                    cur.execute(f"ANALYZE {CODES_STAGE}")
         with connection.cursor() as cur:
-            for table in (STAGE, CODES_STAGE):
-                cur.execute(f"DELETE FROM {table}")
-
-
-    def _lead(self, column: str, stage: str) -> str:
-        """SQLite: the staged ids as a filter too. Without statistics on a temporary table it may walk the whole
-        target table of an UPDATE … FROM (a million rows) for a reclassified customer or two; PostgreSQL's
-        planner knows the staged table's size, and the filter would cost it a second pass over a million ids."""
-        return "" if self.postgres else f" AND {column} IN (SELECT id FROM {stage})"
+            cur.execute(f"DELETE FROM {CODES_STAGE}")
 
 
 class _Rows:
-    """Bulk rows into their tables in the order sent: on PostgreSQL as COPY text, sent by a worker thread on the
-    run's own connection (and transaction) while the caller builds the next chunk. The server takes in one
-    chunk's rows while Python builds the next, instead of each waiting for the other: the first run at 1M spent
-    14 s building rows and 16 s of the server's time taking them in. On SQLite, inserted at once.
+    """Bulk rows into their tables, and statements, in the order sent: on PostgreSQL the rows as COPY text, sent
+    (and the statements run) by a worker thread on the run's own connection (and transaction) while the caller
+    builds the next chunk. The server takes in one chunk's rows while Python builds the next, instead of each
+    waiting for the other: the first run at 1M spent 14 s building rows and 16 s of the server's time taking
+    them in. On SQLite, inserted (and run) at once.
 
     The caller's own statements on the connection go after wait(). A failure of the worker (a refused row, the
     server's error) is raised in the caller at its next send() or wait(); leaving the block on an error drops
@@ -236,6 +245,7 @@ class _Rows:
         self.postgres = connection.vendor == "postgresql"
         self.failure: BaseException | None = None
         self.cancelled = False
+        self.tallies: collections.Counter = collections.Counter()
         if self.postgres:
             connection.ensure_connection()
             self.jobs: queue.Queue = queue.Queue(maxsize=self.DEPTH)
@@ -257,6 +267,21 @@ class _Rows:
         texts = [text(rows[start:start + COPY_ROWS]) for start in range(0, len(rows), COPY_ROWS)]
         self.jobs.put((f"COPY {table} ({names}) FROM STDIN", texts))
 
+    def execute(self, sql: str, params: list | None = None, tally: str | None = None) -> None:
+        """A statement after the rows sent before it, in the same order; its row count is added to
+        `tallies[tally]`."""
+        self._raise()
+        if not self.postgres:
+            with connection.cursor() as cur:
+                cur.execute(sql, params)
+                self._count(tally, cur.rowcount)
+            return
+        self.jobs.put((sql, (params, tally)))
+
+    def _count(self, tally: str | None, rows: int) -> None:
+        if tally is not None:
+            self.tallies[tally] += rows
+
     def wait(self) -> None:
         """Every row sent is in its table (or the worker's failure is raised)."""
         if self.postgres:
@@ -275,10 +300,16 @@ class _Rows:
                 if job is None:
                     return
                 if self.failure is None and not self.cancelled:
-                    statement, texts = job
-                    with raw.cursor() as cur, cur.copy(statement) as copy:
-                        for text in texts:
-                            copy.write(text)
+                    statement, payload = job
+                    with raw.cursor() as cur:
+                        if isinstance(payload, tuple):  # a statement: its parameters and tally
+                            params, tally = payload
+                            cur.execute(statement, params)
+                            self._count(tally, cur.rowcount)
+                        else:  # COPY: its texts
+                            with cur.copy(statement) as copy:
+                                for text in payload:
+                                    copy.write(text)
             except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
                 self.failure = exc
             finally:
@@ -322,9 +353,9 @@ def _refuse_escapes(texts) -> None:
 
 
 def _history_text(rows: list[tuple]) -> str:
-    """History rows (HISTORY_COLUMNS) in COPY's text format: a run's own values (dimension names, codes, its run
-    and date, the evidence that names the run) hold nothing the format escapes; checked like _results_text."""
-    _refuse_escapes(text for row in rows for text in (row[1], row[2], row[3], row[6]))
+    """History rows (HISTORY_COLUMNS) in COPY's text format: a run's own values (codes, its run and date, the
+    evidence that names the run) hold nothing the format escapes; checked like _results_text."""
+    _refuse_escapes(text for row in rows for text in (*row[1:7], row[9]))
     none = "\\N"
-    return "".join(f"{cid}\t{dim}\t{before}\t{after}\t{day}\t{none if run is None else run}\t{ev}\t{status}\t{at}\n"
-                   for cid, dim, before, after, day, run, ev, status, at in rows)
+    return "".join(f"{cid}\t{tf}\t{tt}\t{cf}\t{ct}\t{rf}\t{rt}\t{day}\t{none if run is None else run}\t{ev}\t{status}"
+                   f"\t{at}\n" for cid, tf, tt, cf, ct, rf, rt, day, run, ev, status, at in rows)

@@ -81,7 +81,7 @@ class ApprovalQueueView(APIView):
         _require_manager(request.user)
         rows = selectors.approval_queue(user=request.user)[:500]
         return Response([{"id": c.pk, "customer": c.customer_id, "customer_name": c.customer.name,
-                          "dimension": c.dimension, "from_value": c.from_value, "to_value": c.to_value,
+                          "dimension": "value_class", "from_value": c.value_class_from, "to_value": c.value_class_to,
                           "as_of": c.as_of.isoformat(), "status": c.status} for c in rows])
 
     @extend_schema(tags=["classification"], request=DecideInput,

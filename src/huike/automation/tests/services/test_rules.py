@@ -180,7 +180,7 @@ def test_classification_changes_become_events_once(org, django_capture_on_commit
     Rule.objects.create(name="升为战略客户", trigger="classification_changed",
                         conditions=[{"field": "value_class", "op": "changed_to", "value": "strategic"}],
                         actions=[{"type": "notify", "to": "manager", "title": "{name} 升为战略客户"}])
-    Change.objects.create(customer=customer, dimension="value_class", from_value="key", to_value="strategic",
+    Change.objects.create(customer=customer, value_class_from="key", value_class_to="strategic",
                           as_of=timezone.localdate())
 
     # when: two ticks of the worker
@@ -193,6 +193,31 @@ def test_classification_changes_become_events_once(org, django_capture_on_commit
     assert list(Notification.objects.values_list("user__username", "title")) == [("ma", f"{customer.name} 升为战略客户")]
 
 
+def test_a_change_waiting_for_approval_announces_only_its_other_dimensions(org, django_capture_on_commit_callbacks):
+    from huike.classification.models import Change
+
+    # given: rules on value-class and relationship-type changes, and a run's change of one customer whose
+    # relationship type moved and whose new value class waits for the manager
+    customer = make_customer(org.ra1)
+    for field, value in (("value_class", "strategic"), ("relationship_type", "churn_risk")):
+        Rule.objects.create(name=f"{field} → {value}", trigger="classification_changed",
+                            conditions=[{"field": field, "op": "changed_to", "value": value}],
+                            actions=[{"type": "notify", "to": "manager", "title": f"{{name}} {value}"}])
+    Change.objects.create(customer=customer, value_class_from="key", value_class_to="strategic",
+                          relationship_type_from="stable", relationship_type_to="churn_risk",
+                          value_tier_from="high", value_tier_to="high", as_of=timezone.localdate(), status="pending")
+
+    # when: the worker ticks
+    with django_capture_on_commit_callbacks(execute=True):
+        events = engine.classification_events()
+
+    # then: the relationship type is the one event
+    assert events == 1
+    assert list(Event.objects.filter(kind="classification_changed").values_list("changes", flat=True)) == [
+        {"relationship_type": ["stable", "churn_risk"]}]
+    assert list(Notification.objects.values_list("title", flat=True)) == [f"{customer.name} churn_risk"]
+
+
 def test_a_value_class_change_approved_later_becomes_one_event(org, django_capture_on_commit_callbacks):
     from huike.classification.models import Change
     from huike.classification.services import change_decide
@@ -202,8 +227,8 @@ def test_a_value_class_change_approved_later_becomes_one_event(org, django_captu
     Rule.objects.create(name="升为战略客户", trigger="classification_changed",
                         conditions=[{"field": "value_class", "op": "changed_to", "value": "strategic"}],
                         actions=[{"type": "notify", "to": "manager", "title": "{name} 升为战略客户"}])
-    change = Change.objects.create(customer=customer, dimension="value_class", from_value="key",
-                                   to_value="strategic", as_of=timezone.localdate(), status="pending")
+    change = Change.objects.create(customer=customer, value_class_from="key", value_class_to="strategic",
+                                   as_of=timezone.localdate(), status="pending")
 
     # when: the worker ticks, the manager approves, and the worker ticks again
     before = engine.classification_events()

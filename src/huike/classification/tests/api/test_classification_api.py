@@ -53,7 +53,7 @@ def test_reps_and_anonymous_cannot_run_or_read_runs(org):
 def test_the_approval_queue_is_scoped_and_decides_in_bulk(org):
     a = make_customer(org.ra1)
     b = make_customer(org.rb1)
-    changes = [Change.objects.create(customer=c, dimension="value_class", from_value="normal", to_value="key",
+    changes = [Change.objects.create(customer=c, value_class_from="normal", value_class_to="key",
                                      as_of=dt.date(2026, 6, 30), status="pending") for c in (a, b)]
     assert [row["customer"] for row in api(org.ma).get("/api/v1/classification/approvals/").json()] == [a.pk]
     assert api(org.ra1).get("/api/v1/classification/approvals/").status_code == 403
@@ -80,7 +80,7 @@ def test_the_customer_api_shows_the_evidence_in_words(org):
 def test_transitions_count_moves_between_two_dates(org):
     a, b = make_customer(org.ra1), make_customer(org.rb1)
     for c in (a, b):
-        Change.objects.create(customer=c, dimension="relationship_type", from_value="potential", to_value="strategic",
+        Change.objects.create(customer=c, relationship_type_from="potential", relationship_type_to="strategic",
                               as_of=dt.date(2026, 6, 30))
     params = {"dimension": "relationship_type", "start": "2026-04-01", "end": "2026-06-30"}
     assert api(org.admin).get("/api/v1/classification/transitions/", params).json() == [
@@ -89,6 +89,29 @@ def test_transitions_count_moves_between_two_dates(org):
         {"from": "potential", "to": "strategic", "count": 1}]
     bad = api(org.admin).get("/api/v1/classification/transitions/", {"start": "x", "end": "2026-01-01"})
     assert bad.status_code == 400 and "start" in bad.json()
+
+
+def test_transitions_read_each_dimension_of_a_change_on_its_own(org):
+    # given one change that moved the tier and computed a new value class still waiting for approval, and one
+    # whose value class change was rejected
+    a, b = make_customer(org.ra1), make_customer(org.ra1)
+    Change.objects.create(customer=a, value_tier_from="low", value_tier_to="high", value_class_from="normal",
+                          value_class_to="key", relationship_type_from="stable", relationship_type_to="stable",
+                          as_of=dt.date(2026, 6, 30), status="pending")
+    Change.objects.create(customer=b, value_tier_from="high", value_tier_to="high", value_class_from="key",
+                          value_class_to="strategic", as_of=dt.date(2026, 6, 30), status="rejected")
+    dates = {"start": "2026-04-01", "end": "2026-06-30"}
+
+    def cells(dimension):
+        return api(org.admin).get("/api/v1/classification/transitions/", {"dimension": dimension, **dates}).json()
+
+    # when each dimension's transitions are read, then the tier moved once, and nothing else took effect
+    assert cells("value_tier") == [{"from": "low", "to": "high", "count": 1}]
+    assert cells("value_class") == []
+    assert cells("relationship_type") == []
+    # and once the waiting value class is approved, it counts
+    Change.objects.filter(customer=a).update(status="applied")
+    assert cells("value_class") == [{"from": "normal", "to": "key", "count": 1}]
 
 
 def test_reminders_are_only_ever_the_callers(org):

@@ -72,18 +72,18 @@ def test_staged_rows_become_copy_text_and_a_backslash_is_refused():
 
 
 def test_history_rows_become_copy_text_and_a_tab_is_refused():
-    # given a run's history row and a one-customer reclassification's (no run)
+    # given a run's first classification of a customer and a one-customer reclassification's change (no run)
     day, at = dt.date(2026, 10, 31), "2026-11-24 05:00:00+00:00"
-    rows = [(11, "value_tier", "", "high", day, 7, '{"run": 7}', "applied", at),
-            (12, "value_class", "key", "strategic", day, None, '{"run": null}', "pending", at)]
+    rows = [(11, "", "high", "", "strategic", "", "potential", day, 7, '{"run": 7}', "applied", at),
+            (12, "high", "high", "key", "strategic", "stable", "stable", day, None, '{"run": null}', "pending", at)]
     # when they are written as COPY text
     text = _history_text(rows)
     # then each is one tab-separated line, NULL for the missing run, an empty string for no earlier value
-    assert text == ('11\tvalue_tier\t\thigh\t2026-10-31\t7\t{"run": 7}\tapplied\t2026-11-24 05:00:00+00:00\n'
-                    '12\tvalue_class\tkey\tstrategic\t2026-10-31\t\\N\t{"run": null}\tpending\t'
+    assert text == ('11\t\thigh\t\tstrategic\t\tpotential\t2026-10-31\t7\t{"run": 7}\tapplied\t2026-11-24 05:00:00+00:00\n'
+                    '12\thigh\thigh\tkey\tstrategic\tstable\tstable\t2026-10-31\t\\N\t{"run": null}\tpending\t'
                     '2026-11-24 05:00:00+00:00\n')
     # and a value that would need escaping is refused, not written wrongly
-    for column, value in ((3, "hi\tgh"), (2, "a\nb"), (6, '{"x":"a\\\\b"}')):
+    for column, value in ((2, "hi\tgh"), (3, "a\nb"), (6, "a\\b"), (9, '{"x":"a\\\\b"}')):
         bad = [rows[0][:column] + (value,) + rows[0][column + 1:]]
         with pytest.raises(ValueError, match="tab, newline or backslash"):
             _history_text(bad)

@@ -86,8 +86,8 @@ def test_first_value_class_applies_at_once_later_ones_wait_for_approval(org, boo
     r = run(org.ma)
     stable.refresh_from_db()
     assert stable.value_class == "normal"
-    change = Change.objects.get(customer=stable, dimension="value_class", status="pending")
-    assert (change.from_value, change.to_value) == ("normal", "key")
+    change = Change.objects.get(customer=stable, status="pending")
+    assert (change.value_class_from, change.value_class_to) == ("normal", "key")
     assert r.counts["pending"] == 1
     # a rep cannot approve; a manager of another team does not see it; the team's manager approves
     with pytest.raises(Forbidden):
@@ -133,7 +133,7 @@ def test_purging_a_classified_customer_removes_its_results_and_history(org, book
     run(org.ma)
     gone = book["churn"]
     kept = Change.objects.exclude(customer=gone).count()
-    assert Change.objects.filter(customer=gone).count() == 3
+    assert Change.objects.filter(customer=gone).count() == 1
     # when the churning customer is deleted and purged from the recycle bin
     customer_delete(actor=org.admin, customer=gone)
     customer_purge(actor=org.admin, pk=gone.pk)
@@ -195,6 +195,58 @@ def test_a_run_that_analyses_its_staging_table_writes_the_same_codes(org, book, 
         "strategic": "strategic", "churn": "churn_risk", "potential": "potential", "stable": "stable",
         "low": "low_frequency", "prospect": "unclassified"}
     assert Result.objects.count() == len(book)
+
+
+def _written(book) -> dict:
+    """What the runs stored for the book, less the run ids and times: codes, results, history, tasks, facts."""
+    from huike.reports.models import CustomerFact
+
+    ids = [c.pk for c in book.values()]
+
+    def plain(evidence: dict) -> dict:
+        return {k: v for k, v in evidence.items() if k != "run"}
+    return {
+        "codes": sorted(Customer.objects.filter(pk__in=ids).values_list("pk", "value_tier", "value_class",
+                                                                      "relationship_type")),
+        "results": sorted((r.customer_id, r.hash, r.rfm_r, r.rfm_f, r.rfm_m, r.segment, r.classified_on,
+                           plain(r.evidence)) for r in Result.objects.filter(customer_id__in=ids)),
+        "history": sorted(Change.objects.filter(customer_id__in=ids).values_list(
+            "customer_id", "as_of", "value_tier_from", "value_tier_to", "value_class_from", "value_class_to",
+            "relationship_type_from", "relationship_type_to", "status")),
+        "tasks": sorted(Reminder.objects.filter(customer_id__in=ids, source="strategy").values_list(
+            "customer_id", "user_id", "title", "status")),
+        "facts": sorted(CustomerFact.objects.filter(customer_id__in=ids).values_list("customer_id", "value_tier")),
+    }
+
+
+def test_chunks_of_two_customers_write_what_one_chunk_writes(org, book, monkeypatch):
+    from django.db import transaction
+
+    from huike.classification import writer
+
+    # given a first run, then orders and complaints that move a value class (waiting for approval) and a
+    # relationship type (bringing the strategy's tasks), then a second run that restates every result
+    def runs() -> dict:
+        with transaction.atomic():
+            run(org.ma)
+            order(book["stable"], org.ra1, dt.date(2026, 7, 1), "100000.00")
+            for _ in range(3):
+                make_complaint(book["potential"], org.ra1, received_at=timezone.make_aware(dt.datetime(2026, 7, 1)))
+            run(org.ma, dt.date(2026, 7, 31))
+            written = _written(book)
+            transaction.set_rollback(True)
+        return written
+    # when the runs write the book in one chunk, and again (from the same start) in chunks of two customers
+    whole = runs()
+    monkeypatch.setattr(writer, "CHUNK", 2)
+    chunked = runs()
+    # then they wrote the same, and what they wrote is the moves
+    assert chunked == whole
+    assert ("stable", "normal", "key", "pending") in {
+        (k, f, t, s) for k, c in book.items() for (cid, _d, _tf, _tt, f, t, _rf, _rt, s) in whole["history"]
+        if cid == c.pk}
+    assert {cid for cid, *_ in whole["tasks"]} == {book["potential"].pk}
+    assert len(whole["results"]) == len(book)
 
 
 def test_a_run_keeps_the_report_facts_and_their_day_rollup_exact(org, book):

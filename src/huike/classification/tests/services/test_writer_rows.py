@@ -22,7 +22,7 @@ def result_row(customer_id: int, evidence: str = '{"run":null}') -> tuple:
 def test_rows_sent_in_chunks_are_all_in_their_tables_after_wait(org):
     # given two customers
     a, b = make_customer(org.ra1, name="甲"), make_customer(org.ra1, name="乙")
-    history = [(c.pk, "value_tier", "", "high", dt.date(2026, 6, 30), None, '{"run":null}', "applied",
+    history = [(c.pk, "", "high", "", "normal", "", "potential", dt.date(2026, 6, 30), None, '{"run":null}', "applied",
                 connection.ops.adapt_datetimefield_value(dt.datetime(2026, 6, 30, tzinfo=dt.timezone.utc)))
                for c in (a, b)]
     # when their results and history are sent as two chunks and waited for
@@ -33,7 +33,7 @@ def test_rows_sent_in_chunks_are_all_in_their_tables_after_wait(org):
         rows.wait()
         # then every row is in its table, read on the same connection
         assert sorted(Result.objects.values_list("customer_id", "hash")) == [(a.pk, 7), (b.pk, 7)]
-        assert sorted(Change.objects.values_list("customer_id", "to_value")) == [(a.pk, "high"), (b.pk, "high")]
+        assert sorted(Change.objects.values_list("customer_id", "value_tier_to")) == [(a.pk, "high"), (b.pk, "high")]
 
 
 def test_a_row_the_database_refuses_is_raised_in_the_caller_as_djangos_error_and_nothing_is_kept(org):

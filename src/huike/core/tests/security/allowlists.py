@@ -62,9 +62,10 @@ COMPOSED_SQL = {
         "day-number expressions over fixed column names; filters are fixed fragments with %(name)s parameters",
     ("src/huike/classification/writer.py", "_create"):
         _IDENTIFIERS + " (RESULT_COLUMNS, CODE_COLUMNS, the STAGE and CODES_STAGE tables)",
-    ("src/huike/classification/writer.py", "_lead"): _IDENTIFIERS + " (a fixed column and the STAGE or CODES_STAGE table)",
-    ("src/huike/classification/writer.py", "finish"):
-        _IDENTIFIERS + " (CODE_COLUMNS, RESULT_COLUMNS, the STAGE and CODES_STAGE tables, Result's table)",
+    ("src/huike/classification/writer.py", "customers"):
+        _IDENTIFIERS + " (CODE_COLUMNS, RESULT_COLUMNS, the STAGE and CODES_STAGE tables, Result's table); the "
+        "chunk's bounds are int() of its customer ids",
+    ("src/huike/classification/writer.py", "facts_synced"): _IDENTIFIERS + " (the CODES_STAGE table)",
     ("src/huike/reports/facts.py", "mirror_paused"):
         "fixed column lists and table constants; `ids_sql` is the caller's constant SELECT of staged ids",
 
