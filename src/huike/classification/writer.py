@@ -166,13 +166,13 @@ class _Staging:
     4-7 s before that (ADR 0026).
 
     The customer row is updated from the narrow CODES_STAGE, which holds only the customers whose codes moved
-    (the update's join does not read the evidence). The chunk's statement is bounded by its ids (ascending:
-    the features are read in id order), so it reads only the chunk's rows of the customers and of CODES_STAGE,
-    which keeps every chunk's rows for the facts. At 1M customers on PostgreSQL this update took 8-9 s after
-    the chunks while the run's Python was idle; during the chunks, the server had been waiting for rows
-    (ADR 0027). The facts mirror of the tier is paused for the run's writes and synced in bulk after them
-    (reports.facts.mirror_paused): row by row, the mirror and its day rollup cost more than the update itself
-    when a first run classifies a million customers."""
+    (the update's join does not read the evidence). The chunk's statement is bounded by its smallest and
+    largest id (the features are read in id order: a chunk's ids are a narrow range), so it reads only the
+    chunk's rows of the customers and of CODES_STAGE, which keeps every chunk's rows for the facts. At 1M
+    customers on PostgreSQL this update took 8-9 s after the chunks while the run's Python was idle; during
+    the chunks, the server had been waiting for rows (ADR 0027). The facts mirror of the tier is paused for
+    the run's writes and synced in bulk after them (reports.facts.mirror_paused): row by row, the mirror and
+    its day rollup cost more than the update itself when a first run classifies a million customers."""
 
     def __init__(self):
         self.postgres = connection.vendor == "postgresql"
@@ -184,7 +184,7 @@ class _Staging:
     def customers(self, rows: _Rows, results: list[tuple], codes: list[tuple], classified: np.ndarray,
                   ids: np.ndarray) -> None:
         """`classified`: per result row, whether the customer has a stored result row; `ids`: the rows'
-        customers, ascending."""
+        customers."""
         self.moved += len(codes)
         restated = ids[classified]
         if len(restated):
@@ -192,7 +192,7 @@ class _Staging:
                          [self.ids_param(restated)])
         rows.send(Result._meta.db_table, (*RESULT_COLUMNS, "customer_id"), results, _results_text)
         if codes:
-            within = f"BETWEEN {int(ids[0])} AND {int(ids[-1])}"
+            within = f"BETWEEN {int(ids.min())} AND {int(ids.max())}"
             rows.send(CODES_STAGE, (*CODE_COLUMNS, "id"), codes, _codes_text)
             rows.execute(f"UPDATE customers_customer AS c SET {', '.join(f'{c} = t.{c}' for c in CODE_COLUMNS)} "
                          f"FROM {CODES_STAGE} AS t WHERE c.id = t.id AND c.id {within} AND t.id {within}")
