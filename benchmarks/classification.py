@@ -6,8 +6,10 @@
 Prints: load time; the floor (one SQL statement summing order amounts per customer, median of 3);
 three full runs' wall time and peak memory (each a child process: `huike classify`) and their ratio to
 the floor: the first (a month before the as-of date: every customer gets its first results), the monthly
-run a month later (the windows moved), the same date again (nothing changed); the naive per-customer ORM approach measured on 10,000
-customers and scaled to N; one customer's reclassification (median and p95 of 50).
+run a month later (the windows moved), the same date again (nothing changed); the naive per-customer ORM
+approach measured on 10,000 customers and scaled to N, twice: reading and applying the rules only (the
+baseline of the earlier rounds), then also writing what a run writes (codes, result, history); one customer's
+reclassification (median and p95 of 50).
 """
 from __future__ import annotations
 
@@ -45,19 +47,26 @@ def floor_sum() -> int:
     return n
 
 
-def naive(customer_ids: list[int], as_of) -> None:
-    """What a first version would do: ORM aggregates per customer and window, then the rules."""
+def naive(customer_ids: list[int], as_of, write: bool = False) -> None:
+    """What a first version would do: ORM aggregates per customer and window, then the rules. With `write`, it
+    also stores what a run stores, a customer at a time: the codes on the customer (the tier from the last
+    run's cut points, as a one-customer reclassification does), the result with its evidence and RFM inputs,
+    and the history row. Each write commits on its own, as the ORM does outside a transaction (the read-only
+    version's save too); what the writing version stored stays (a later --reuse resets it)."""
     from django.db.models import Count, Max, Min, Sum
 
     from huike.classification.domain.features import Features
-    from huike.classification.domain.rules import relationship_type, value_class
+    from huike.classification.domain.rules import TierCuts, relationship_type, value_class, value_tier_single
     from huike.classification.domain.thresholds import Thresholds
     from huike.classification.domain.windows import months_before
+    from huike.classification.models import Change, Result, Run
     from huike.customers.models import Customer
     from huike.service.models import Complaint
     from huike.transactions.models import Contract, Order
 
     t = Thresholds()
+    run = Run.objects.filter(status="done").order_by("-id").first()
+    cuts = TierCuts(**run.model["tier_cuts"]) if run and run.model.get("tier_cuts") else TierCuts(None, None, 0)
 
     def fen(v):
         return int(round((v or 0) * 100))
@@ -68,20 +77,32 @@ def naive(customer_ids: list[int], as_of) -> None:
         a12 = orders.filter(date__gt=months_before(as_of, 12)).aggregate(s=Sum("amount"), n=Count("id"))
         a6 = orders.filter(date__gt=months_before(as_of, 6)).aggregate(s=Sum("amount"), n=Count("id"))
         a3 = orders.filter(date__gt=months_before(as_of, 3)).aggregate(s=Sum("amount"))
-        b3 = orders.filter(date__gt=months_before(as_of, 6), date__lte=months_before(as_of, 3)).aggregate(s=Sum("amount"))
+        b3 = orders.filter(date__gt=months_before(as_of, 6),
+                           date__lte=months_before(as_of, 3)).aggregate(s=Sum("amount"))
         p6 = orders.filter(date__gt=months_before(as_of, 12), date__lte=months_before(as_of, 6)).count()
         ever = orders.aggregate(n=Count("id"), last=Max("date"), first=Min("date"))
         complaints = Complaint.objects.filter(customer_id=cid).count()
         latest = list(Contract.objects.filter(customer_id=cid, end_date__lte=as_of).order_by("-end_date")[:2])
-        f = Features(amt_annual=fen(a12["s"]), cnt_annual=a12["n"], amt_class=fen(a12["s"]), amt_tier=fen(a6["s"]),
-                     amt_recent=fen(a3["s"]), amt_before_recent=fen(b3["s"]), cnt_growth=a6["n"], cnt_growth_prev=p6,
-                     orders_ever=ever["n"], last_order=ever["last"].toordinal() if ever["last"] else 0,
-                     complaints_annual=complaints,
+        f = Features(amt_annual=fen(a12["s"]), cnt_annual=a12["n"], amt_class=fen(a12["s"]),
+                     amt_tier=fen(a6["s"]), amt_recent=fen(a3["s"]), amt_before_recent=fen(b3["s"]),
+                     cnt_growth=a6["n"], cnt_growth_prev=p6, orders_ever=ever["n"],
+                     last_order=ever["last"].toordinal() if ever["last"] else 0, complaints_annual=complaints,
                      nonrenewed_streak=sum(1 for k in latest if k.renewal_status == "not_renewed"),
                      core_business=c.core_business, proactive=c.proactive_collaboration, new_demand=c.new_demand)
-        relationship_type(f, t, as_of)
-        value_class(f.amt_class, t)
-        c.save(update_fields=["updated_at"])
+        rel = relationship_type(f, t, as_of)
+        klass = value_class(f.amt_class, t)
+        if not write:
+            c.save(update_fields=["updated_at"])
+            continue
+        before = (c.value_tier, c.value_class, c.relationship_type)
+        c.value_tier, c.value_class, c.relationship_type = value_tier_single(f.amt_tier, cuts), klass, rel.value
+        c.save(update_fields=["value_tier", "value_class", "relationship_type", "updated_at"])
+        Result.objects.update_or_create(customer=c, defaults={
+            "evidence": {"features": f.__dict__, "rule": rel.rule, "checks": rel.checks, "as_of": str(as_of)},
+            "classified_on": as_of, "hash": hash((c.value_tier, klass, rel.value)) & 0x7FFFFFFF})
+        Change.objects.create(customer=c, as_of=as_of, value_tier_from=before[0], value_tier_to=c.value_tier,
+                              value_class_from=before[1], value_class_to=klass,
+                              relationship_type_from=before[2], relationship_type_to=rel.value)
 
 
 def child_run(as_of: str) -> tuple[float, float]:
@@ -223,11 +244,12 @@ def measure(args) -> None:
           f"{second / floor:.1f}× floor")
 
     sample = list(range(1, args.customers + 1, max(1, args.customers // args.naive_sample)))[: args.naive_sample]
-    naive_s, _ = timed(lambda: naive(sample, as_of))
-    scaled = naive_s * args.customers / len(sample)
-    print(f"naive per-customer ORM: {naive_s:.1f} s for {len(sample):,} → {scaled:,.0f} s scaled to "
-          f"{args.customers:,}; the set-based runs are {scaled / first:,.0f}× (first), {scaled / monthly:,.0f}× "
-          f"(monthly) and {scaled / second:,.0f}× (again) faster")
+    for label, write in (("reads and rules only", False), ("also writes what a run writes", True)):
+        naive_s, _ = timed(lambda: naive(sample, as_of, write))
+        scaled = naive_s * args.customers / len(sample)
+        print(f"naive per-customer ORM, {label}: {naive_s:.1f} s for {len(sample):,} → {scaled:,.0f} s scaled to "
+              f"{args.customers:,}; the set-based runs are {scaled / first:,.0f}× (first), "
+              f"{scaled / monthly:,.0f}× (monthly) and {scaled / second:,.0f}× (again) faster")
 
     times = []
     for cid in range(7, args.customers, max(1, args.customers // 50))[:50]:
