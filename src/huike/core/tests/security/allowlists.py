@@ -52,8 +52,10 @@ COMPOSED_SQL = {
     ("src/huike/automation/services.py", "reminders_create_rows"):
         _IDENTIFIERS + " (REMINDER_COLUMNS, Reminder's table, the stage table); the status is a bound parameter",
     ("src/huike/automation/services.py", "reminders_stage"): _IDENTIFIERS + " (REMINDER_COLUMNS, the stage table)",
-    ("src/huike/automation/services.py", "reminders_from_stage"):
+    ("src/huike/automation/services.py", "reminders_from_stage"): _IDENTIFIERS + " (the stage table)",
+    ("src/huike/automation/services.py", "reminders_from_stage_sql"):
         _IDENTIFIERS + " (REMINDER_COLUMNS, Reminder's table, the stage table); the status is a bound parameter",
+    ("src/huike/classification/writer.py", "apply"): _IDENTIFIERS + " (the REMINDER_STAGE table)",
     ("src/huike/classification/features_sql.py", "_frames"):
         "COPY (sql) TO STDOUT around the module's own feature statements; their values are bound parameters",
     ("src/huike/classification/features_sql.py", "_stored_codes"):
@@ -61,10 +63,10 @@ COMPOSED_SQL = {
     ("src/huike/classification/features_sql.py", "load"):
         "day-number expressions over fixed column names; filters are fixed fragments with %(name)s parameters",
     ("src/huike/classification/writer.py", "_create"):
-        _IDENTIFIERS + " (RESULT_COLUMNS, CODE_COLUMNS, the STAGE and CODES_STAGE tables)",
+        _IDENTIFIERS + " (CODE_COLUMNS, the CODES_STAGE table)",
     ("src/huike/classification/writer.py", "customers"):
-        _IDENTIFIERS + " (CODE_COLUMNS, RESULT_COLUMNS, the STAGE and CODES_STAGE tables, Result's table); the "
-        "chunk's bounds are int() of its customer ids",
+        _IDENTIFIERS + " (CODE_COLUMNS, the CODES_STAGE table, Result's table); the chunk's bounds are int() of "
+        "its customer ids; the restated ids are one bound parameter of `among`, a fixed fragment",
     ("src/huike/classification/writer.py", "facts_synced"): _IDENTIFIERS + " (the CODES_STAGE table)",
     ("src/huike/reports/facts.py", "mirror_paused"):
         "fixed column lists and table constants; `ids_sql` is the caller's constant SELECT of staged ids",
@@ -111,6 +113,8 @@ BANDIT = {
     ("src/huike/classification/writer.py", "B608", "INSERT INTO {table} ({names})"):
         COMPOSED_SQL[("src/huike/classification/writer.py", "send")],
     ("src/huike/classification/writer.py", "B608", "HISTORY_COLUMNS"): _IDENTIFIERS,
+    ("src/huike/classification/writer.py", "B608", "WHERE customer_id {self.among}"):
+        COMPOSED_SQL[("src/huike/classification/writer.py", "customers")],
     ("src/huike/classification/writer.py", "B608", "BATCH"): _IDENTIFIERS,
     ("src/huike/reports/facts.py", "B608", "among"): COMPOSED_SQL[("src/huike/reports/facts.py", "mirror_paused")],
     ("src/huike/reports/facts.py", "B608", "AND {moved}"):
