@@ -7,10 +7,11 @@ import itertools
 import json
 import queue
 import threading
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 
 import numpy as np
 from django.db import connection
+from django.db.backends.sqlite3.base import SQLiteCursorWrapper
 from django.utils import timezone
 
 from huike.automation.services import (
@@ -83,6 +84,7 @@ def _chunk(snap, res, changed, run_id, as_of, t, thresholds_id, strategies):
     ft, cur = snap.features, snap.current
     now = timezone.now()
     created_at = connection.ops.adapt_datetimefield_value(now)  # the engine's own text form on SQLite
+    day = as_of.isoformat()  # a date's text once: SQLite's adapter, called per value, cost 0.7 s per 1M rows
     ev = EvidenceRows(ft, res, changed, run_id, as_of, thresholds_id, cur["stage_since"])
     old = {name: cur[name][changed] for name in CODE_COLUMNS}
     tier = res.tier[changed]
@@ -97,7 +99,7 @@ def _chunk(snap, res, changed, run_id, as_of, t, thresholds_id, strategies):
     ids = ft.ids[changed]
     none_if_zero = [[v or None for v in col[changed].tolist()] for col in (res.r, res.f, res.m, res.segment)]
     results = list(zip([ev.row(j, p) for j, p in enumerate(pending.tolist())], *none_if_zero,
-                       itertools.repeat(as_of), res.hashes[changed].tolist(), ids.tolist()))
+                       itertools.repeat(day), res.hashes[changed].tolist(), ids.tolist()))
     codes = list(zip(*(new[name][codes_changed].tolist() for name in CODE_COLUMNS), ids[codes_changed].tolist()))
 
     # the history: a row per customer whose classifications moved (the value class as computed, pending or not)
@@ -109,7 +111,7 @@ def _chunk(snap, res, changed, run_id, as_of, t, thresholds_id, strategies):
     changes = list(zip(ids[rows].tolist(), old["value_tier"][rows].tolist(), new["value_tier"][rows].tolist(),
                        old["value_class"][rows].tolist(), computed_class[rows].tolist(),
                        old["relationship_type"][rows].tolist(), new["relationship_type"][rows].tolist(),
-                       itertools.repeat(as_of), itertools.repeat(run_id), itertools.repeat(json.dumps({"run": run_id})),
+                       itertools.repeat(day), itertools.repeat(run_id), itertools.repeat(json.dumps({"run": run_id})),
                        status.tolist(), itertools.repeat(created_at)))
 
     owners = snap.owners[changed]
@@ -229,63 +231,53 @@ class _Staging:
 
 
 class _Rows:
-    """Bulk rows into their tables, and statements, in the order sent: on PostgreSQL the rows as COPY text, sent
-    (and the statements run) by a worker thread on the run's own connection (and transaction) while the caller
-    builds the next chunk. The server takes in one chunk's rows while Python builds the next, instead of each
-    waiting for the other: the first run at 1M spent 14 s building rows and 16 s of the server's time taking
-    them in. On SQLite, inserted (and run) at once.
+    """Bulk rows into their tables, and statements, in the order sent, by a worker thread on the run's own
+    connection (and transaction) while the caller builds the next chunk: on PostgreSQL the rows as COPY text,
+    on SQLite by executemany. The database takes in one chunk's rows while Python builds the next, instead of
+    each waiting for the other: the first run at 1M on PostgreSQL spent 14 s building rows and 16 s of the
+    server's time taking them in. SQLite's driver lets go of the interpreter while SQLite inserts (the B-tree
+    and page work), so a chunk's inserts there overlap the next chunk's building too (ADR 0027).
 
-    The caller's own statements on the connection go after wait(). A failure of the worker (a refused row, the
-    server's error) is raised in the caller at its next send() or wait(); leaving the block on an error drops
-    what was not sent yet, and the transaction rolls back."""
+    The caller's own statements on the connection go after wait(), and the caller does not use the connection
+    in the block otherwise. A failure of the worker (a refused row, the database's error) is raised in the
+    caller at its next send(), execute() or wait(); leaving the block on an error drops what was not sent yet,
+    and the transaction rolls back."""
 
-    DEPTH = 2  # chunks formatted ahead of the server: bounds the memory (about 40 MB a chunk at CHUNK)
+    DEPTH = 2  # chunks formatted ahead of the database: bounds the memory (about 40 MB a chunk at CHUNK)
 
     def __init__(self):
         self.postgres = connection.vendor == "postgresql"
         self.failure: BaseException | None = None
         self.cancelled = False
         self.tallies: collections.Counter = collections.Counter()
-        if self.postgres:
-            connection.ensure_connection()
-            self.jobs: queue.Queue = queue.Queue(maxsize=self.DEPTH)
-            self.worker = threading.Thread(target=self._work, args=(connection.connection,), daemon=True,
-                                           name="classification-rows")
-            self.worker.start()
+        connection.ensure_connection()
+        self.jobs: queue.Queue = queue.Queue(maxsize=self.DEPTH)
+        self.worker = threading.Thread(target=self._work, args=(connection.connection,), daemon=True,
+                                       name="classification-rows")
+        self.worker.start()
 
     def send(self, table: str, columns: tuple[str, ...], rows: list[tuple], text) -> None:
+        """`text` formats rows as COPY text (PostgreSQL)."""
         if not rows:
             return
         self._raise()
         names = ", ".join(columns)
-        if not self.postgres:
+        if self.postgres:
+            texts = [text(rows[start:start + COPY_ROWS]) for start in range(0, len(rows), COPY_ROWS)]
+            self.jobs.put(("copy", f"COPY {table} ({names}) FROM STDIN", texts))
+        else:
             marks = ", ".join(["%s"] * len(columns))
-            with connection.cursor() as cur:
-                for start in range(0, len(rows), BATCH):
-                    cur.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows[start:start + BATCH])
-            return
-        texts = [text(rows[start:start + COPY_ROWS]) for start in range(0, len(rows), COPY_ROWS)]
-        self.jobs.put((f"COPY {table} ({names}) FROM STDIN", texts))
+            self.jobs.put(("many", f"INSERT INTO {table} ({names}) VALUES ({marks})", rows))
 
     def execute(self, sql: str, params: list | None = None, tally: str | None = None) -> None:
         """A statement after the rows sent before it, in the same order; its row count is added to
         `tallies[tally]`."""
         self._raise()
-        if not self.postgres:
-            with connection.cursor() as cur:
-                cur.execute(sql, params)
-                self._count(tally, cur.rowcount)
-            return
-        self.jobs.put((sql, (params, tally)))
-
-    def _count(self, tally: str | None, rows: int) -> None:
-        if tally is not None:
-            self.tallies[tally] += rows
+        self.jobs.put(("one", sql, (params, tally)))
 
     def wait(self) -> None:
-        """Every row sent is in its table (or the worker's failure is raised)."""
-        if self.postgres:
-            self.jobs.join()
+        """Every row sent is in its table, every statement run (or the worker's failure is raised)."""
+        self.jobs.join()
         self._raise()
 
     def _raise(self) -> None:
@@ -300,27 +292,32 @@ class _Rows:
                 if job is None:
                     return
                 if self.failure is None and not self.cancelled:
-                    statement, payload = job
-                    with raw.cursor() as cur:
-                        if isinstance(payload, tuple):  # a statement: its parameters and tally
-                            params, tally = payload
-                            cur.execute(statement, params)
-                            self._count(tally, cur.rowcount)
-                        else:  # COPY: its texts
-                            with cur.copy(statement) as copy:
-                                for text in payload:
-                                    copy.write(text)
+                    self._run(raw, *job)
             except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
                 self.failure = exc
             finally:
                 self.jobs.task_done()
 
+    def _run(self, raw, kind: str, statement: str, payload) -> None:
+        # SQLite: Django's own cursor class over the driver's connection (its %s placeholders become ?)
+        with closing(raw.cursor() if self.postgres else raw.cursor(factory=SQLiteCursorWrapper)) as cur:
+            if kind == "copy":
+                with cur.copy(statement) as copy:
+                    for text in payload:
+                        copy.write(text)
+            elif kind == "many":
+                for start in range(0, len(payload), BATCH):
+                    cur.executemany(statement, payload[start:start + BATCH])
+            else:
+                params, tally = payload
+                cur.execute(statement, params)
+                if tally is not None:
+                    self.tallies[tally] += cur.rowcount
+
     def __enter__(self) -> _Rows:
         return self
 
     def __exit__(self, kind, exc, tb) -> None:
-        if not self.postgres:
-            return
         self.cancelled = kind is not None
         self.jobs.put(None)
         self.worker.join()
