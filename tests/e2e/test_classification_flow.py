@@ -109,6 +109,18 @@ def test_manager_runs_the_classification_and_reads_the_evidence_then_admin_previ
     phone.goto(f"/customers/{big.pk}/")
     phone.locator("#classification-panel").scroll_into_view_if_needed()
     shot(phone, "phone-customer-classification-panel")
+    # and the prospect's history: its first classification, then the big order's moves, the class waiting
+    phone.goto(f"/customers/{prospect.pk}/")
+    history = phone.locator("#cls-history")
+    history.scroll_into_view_if_needed()
+    assert history.locator("li").count() == 2
+    assert history.locator("li").first.locator(".badge.text-bg-warning").count() == 1
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    shot(phone, "phone-customer-classification-history")
+    page.goto(f"/customers/{prospect.pk}/")
+    page.locator("#cls-history").scroll_into_view_if_needed()
+    assert page.evaluate("document.documentElement.scrollWidth") <= DESKTOP["width"]
+    shot(page, "desktop-customer-classification-history")
     phone.goto("/classification/approvals/")
     phone.wait_for_selector(f"#change-{change.pk}")
     shot(phone, "phone-classification-approvals")

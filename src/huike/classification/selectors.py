@@ -11,7 +11,7 @@ from huike.customers.models import Customer
 from huike.transactions.models import Order
 
 from .domain.windows import months_before
-from .models import Change, ChangeStatus
+from .models import DIMENSIONS, Change, ChangeStatus
 
 
 def approval_queue(*, user: User) -> QuerySet:
@@ -21,6 +21,20 @@ def approval_queue(*, user: User) -> QuerySet:
     return (policies.scoped(user, Change.objects.all(), "customer__").filter(status=ChangeStatus.PENDING)
             .select_related("customer", "customer__owner", "customer__classification_result")
             .order_by("created_at", "id"))
+
+
+def customer_history(*, customer: Customer, limit: int = 8) -> list[dict]:
+    """The customer's latest classification changes (R-5.6), newest first: each one's date, run and moved
+    dimensions (the value class with its approval status). The caller has already been allowed to see the
+    customer."""
+    out = []
+    for change in Change.objects.filter(customer=customer).order_by("-as_of", "-id")[:limit]:
+        moved = [{"dimension": d, "from": getattr(change, f"{d}_from"), "to": getattr(change, f"{d}_to"),
+                  "status": change.status if d == "value_class" else ChangeStatus.APPLIED.value,
+                  "status_label": str(ChangeStatus(change.status).label) if d == "value_class" else ""}
+                 for d in DIMENSIONS if change.moved(d)]
+        out.append({"as_of": change.as_of, "run_id": change.run_id, "moves": moved})
+    return out
 
 
 def _moves(user: User, dimension: str, start: dt.date, end: dt.date) -> QuerySet:

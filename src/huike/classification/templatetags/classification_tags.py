@@ -38,6 +38,12 @@ def class_label(value: str, dimension: str) -> str:
     return label(dimension, value)
 
 
+@register.filter
+def dimension_title(dimension: str) -> str:
+    return {"value_tier": _("Value tier"), "value_class": _("Value class"),
+            "relationship_type": _("Relationship")}.get(dimension, dimension)
+
+
 @register.simple_tag
 def class_badge(dimension: str, value: str):
     colour = COLOURS.get(dimension, {}).get(value, "light")
@@ -52,6 +58,14 @@ def classification_evidence(customer) -> dict:
     from huike.classification.evidence import explain_customer
 
     return explain_customer(customer)
+
+
+@register.simple_tag
+def classification_history(customer) -> list[dict]:
+    """The customer's latest classification changes (selectors.customer_history)."""
+    from huike.classification.selectors import customer_history
+
+    return customer_history(customer=customer)
 
 
 @register.simple_tag

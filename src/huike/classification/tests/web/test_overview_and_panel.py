@@ -3,6 +3,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -206,6 +207,33 @@ def test_panel_marks_a_value_class_waiting_for_approval(client, org, book):
     # then the class in force is normal and the strategic class waits
     assert 'id="cls-pending"' in html and "Strategic customer: waiting for approval" in html
     assert 'id="reclassify"' in html
+
+
+def test_panel_lists_the_customers_classification_history_newest_first(client, org, book):
+    from huike.classification.selectors import customer_history
+
+    # given a first run before the orders and one after them (the strategic class waits for approval)
+    run(org.admin, BEFORE)
+    run(org.admin, AFTER)
+    client.force_login(org.ma)
+    # when the manager opens the customer, in English then in Chinese
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(reverse("customers:detail", args=[book["big"].pk]))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    chinese = client.get(reverse("customers:detail", args=[book["big"].pk]))
+    # then the history holds both runs' moves, the later first, its value class waiting
+    assert [(h["as_of"], [(m["dimension"], m["from"], m["to"], m["status"]) for m in h["moves"]])
+            for h in customer_history(customer=book["big"])] == [
+        (AFTER, [("value_tier", "low", "high", "applied"), ("value_class", "normal", "strategic", "pending"),
+                 ("relationship_type", "unclassified", "potential", "applied")]),
+        (BEFORE, [("value_tier", "", "low", "applied"), ("value_class", "", "normal", "applied"),
+                  ("relationship_type", "", "unclassified", "applied")]),
+    ]
+    html = english.content.decode()
+    assert 'id="cls-history"' in html
+    assert html.index("2026-11-01") < html.index("2026-09-01")
+    assert "Waiting for approval" in html and "not classified" in html
+    assert "分类变更记录" in chinese.content.decode() and "待审批" in chinese.content.decode()
 
 
 def test_manager_reclassifies_a_team_customer(client, org, book):
