@@ -40,6 +40,8 @@ def customer_history(*, customer: Customer, limit: int = 8) -> list[dict]:
 def _moves(user: User, dimension: str, start: dt.date, end: dt.date) -> QuerySet:
     """The changes with as-of in (start, end] that moved the dimension and took effect (a value class change
     once applied: not while it waits, nor rejected or superseded)."""
+    if dimension not in DIMENSIONS:
+        raise ValueError(f"unknown classification dimension {dimension!r}")
     qs = (policies.scoped(user, Change.objects.all(), "customer__").filter(as_of__gt=start, as_of__lte=end)
           .exclude(**{f"{dimension}_from": F(f"{dimension}_to")}))
     return qs.filter(status=ChangeStatus.APPLIED) if dimension == "value_class" else qs

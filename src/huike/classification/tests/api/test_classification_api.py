@@ -89,6 +89,8 @@ def test_transitions_count_moves_between_two_dates(org):
         {"from": "potential", "to": "strategic", "count": 1}]
     bad = api(org.admin).get("/api/v1/classification/transitions/", {"start": "x", "end": "2026-01-01"})
     assert bad.status_code == 400 and "start" in bad.json()
+    unknown = api(org.admin).get("/api/v1/classification/transitions/", {**params, "dimension": "value_class_to"})
+    assert unknown.status_code == 400 and "dimension" in unknown.json()
 
 
 def test_transitions_read_each_dimension_of_a_change_on_its_own(org):
