@@ -95,8 +95,10 @@ class EvidenceRows:
         self.tier, self.klass, self.rel = res.tier[rows].tolist(), res.klass[rows].tolist(), res.rel[rows].tolist()
         self.rfm = np.column_stack([res.r[rows], res.f[rows], res.m[rows]]).tolist()
         self.segment = res.segment[rows].tolist()
-        self.stage_since = [json.dumps(dt.date.fromordinal(v).isoformat() if v else None)
-                            for v in stage_since[rows].tolist()]
+        # a JSON text per distinct day, not per row: a chunk's customers share a few thousand days
+        days, at = np.unique(stage_since[rows], return_inverse=True)
+        texts = [json.dumps(dt.date.fromordinal(v).isoformat() if v else None) for v in days.tolist()]
+        self.stage_since = [texts[k] for k in at.tolist()]
         keys = ",".join(f'"{n}":%d' for n in FEATURE_NAMES)
         self.head = '{"run":%s,"thresholds":%d,"as_of":"%s",' % (json.dumps(run_id), thresholds_id, as_of.isoformat())
         self.template = '"stage_since":%s,"features":{' + keys + '},"value_tier":%s,"value_class":"%s",' \
