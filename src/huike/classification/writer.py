@@ -17,6 +17,7 @@ from django.utils import timezone
 from huike.automation.services import (
     REMINDER_COLUMNS, REMINDER_STAGE, reminders_from_stage_sql, reminders_stage, reminders_stage_text,
 )
+from huike.core.sql import ids_among, ids_param
 from huike.reports import facts
 
 from .domain.rules import CLASS_CODES, RELATIONSHIP_CODES, TIER_CODES
@@ -179,7 +180,6 @@ class _Staging:
     def __init__(self):
         self.postgres = connection.vendor == "postgresql"
         self.moved = 0  # code rows staged
-        self.among = "= ANY(%s::bigint[])" if self.postgres else "IN (SELECT value FROM json_each(%s))"
         with connection.cursor() as cur:
             self._create(cur)
 
@@ -190,21 +190,14 @@ class _Staging:
         self.moved += len(codes)
         restated = ids[classified]
         if len(restated):
-            rows.execute(f"DELETE FROM {Result._meta.db_table} WHERE customer_id {self.among}",
-                         [self.ids_param(restated)])
+            rows.execute(f"DELETE FROM {Result._meta.db_table} WHERE customer_id {ids_among(connection.vendor)}",
+                         [ids_param(connection.vendor, restated.tolist())])
         rows.send(Result._meta.db_table, (*RESULT_COLUMNS, "customer_id"), results, _results_text)
         if codes:
             within = f"BETWEEN {int(ids.min())} AND {int(ids.max())}"
             rows.send(CODES_STAGE, (*CODE_COLUMNS, "id"), codes, _codes_text)
             rows.execute(f"UPDATE customers_customer AS c SET {', '.join(f'{c} = t.{c}' for c in CODE_COLUMNS)} "
                          f"FROM {CODES_STAGE} AS t WHERE c.id = t.id AND c.id {within} AND t.id {within}")
-
-    def ids_param(self, ids: np.ndarray) -> str:
-        """The parameter of `among`: PostgreSQL's array text (bigint[], the column's type, so the list is
-        hashed), SQLite's JSON array."""
-        if self.postgres:
-            return "{" + ",".join(map(str, ids.tolist())) + "}"
-        return json.dumps(ids.tolist())
 
     def _create(self, cur) -> None:
         if self.postgres:

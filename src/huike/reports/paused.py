@@ -16,10 +16,11 @@ is deleted before the pause ends). It is set inside a savepoint, so an error und
 from __future__ import annotations
 
 import importlib
-import json
 from contextlib import contextmanager
 
 from django.db import transaction
+
+from huike.core.sql import ids_among, ids_param
 
 from . import due, facts, rollup, stages
 from ._sql import SETTING, ensure_pause_table, running
@@ -70,17 +71,9 @@ def catch_up(connection, ids: list[int]) -> None:
     insert would fire the rollup trigger)."""
     if not ids:
         return
-    # the ids are one parameter (the statements stay the same text, prepared once: a driver's statement
-    # cache holding one text per batch would grow to a large size)
+    # the ids are one parameter (core.sql.ids_among: the statements stay the same text)
     vendor = connection.vendor
-    if vendor == "postgresql":
-        # bigint[] (the ids' type): with a smallint[] or integer[] array PostgreSQL cannot hash the list and
-        # compares every row it reads with every id; a table grown from empty by the import (statistics
-        # still saying "tiny") is read whole, so a batch cost rows × ids
-        # and the array as its text: one string for the driver to quote, not 5,000 ids dumped one by one
-        among, ids_param = "= ANY(%s::bigint[])", "{" + ",".join(str(int(i)) for i in ids) + "}"
-    else:
-        among, ids_param = "IN (SELECT value FROM json_each(%s))", json.dumps([int(i) for i in ids])
+    among, param = ids_among(vendor), ids_param(vendor, ids)
     statements = [stages.catch_up_sql(among), due.catch_up_sql(vendor, among),
                   facts.insert_sql(among), rollup.catch_up_sql(vendor, among)]
     if vendor == "sqlite":
@@ -88,4 +81,4 @@ def catch_up(connection, ids: list[int]) -> None:
                              f"FROM customers_customer WHERE id {among}")
     with connection.cursor() as cur:
         for sql in statements:
-            cur.execute(sql, [ids_param] * sql.count(among))
+            cur.execute(sql, [param] * sql.count(among))

@@ -38,10 +38,14 @@ def class_label(value: str, dimension: str) -> str:
     return label(dimension, value)
 
 
+def dimension_titles() -> dict[str, str]:
+    return {"value_tier": _("Value tier"), "value_class": _("Value class"),
+            "relationship_type": _("Relationship type")}
+
+
 @register.filter
 def dimension_title(dimension: str) -> str:
-    return {"value_tier": _("Value tier"), "value_class": _("Value class"),
-            "relationship_type": _("Relationship")}.get(dimension, dimension)
+    return dimension_titles().get(dimension, dimension)
 
 
 @register.simple_tag

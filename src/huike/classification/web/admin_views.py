@@ -17,9 +17,9 @@ from huike.customers.models import RelationshipType, ValueClass
 
 from .. import services
 from ..models import Strategy
-from ..templatetags.classification_tags import label
+from ..templatetags.classification_tags import dimension_titles, label
 from .forms import StrategyForm, ThresholdsForm
-from .views import _ordered, dimension_titles
+from .views import _ordered
 
 
 def _admin(view):

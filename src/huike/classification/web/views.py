@@ -25,17 +25,12 @@ from ..domain.windows import months_before
 from ..locks import RunInProgress
 from ..evidence import explain, explain_customer, money
 from ..models import Run, RunStatus
-from ..templatetags.classification_tags import colour_hex, label
+from ..templatetags.classification_tags import colour_hex, dimension_titles, label
 
 DIMENSIONS = {"value_tier": TIER_CODES, "value_class": CLASS_CODES, "relationship_type": RELATIONSHIP_CODES}
 # the seeds expect the tiers to bring about 80 / 15 / 5 % of the revenue.
 EXPECTED_SHARE = {"high": 80, "medium": 15, "low": 5}
 RECENT_RUNS = 5
-
-
-def dimension_titles() -> dict[str, str]:
-    return {"value_tier": _("Value tier"), "value_class": _("Value class"),
-            "relationship_type": _("Relationship type")}
 
 
 def _ordered(dimension: str, values) -> list[str]:

@@ -66,7 +66,7 @@ COMPOSED_SQL = {
         _IDENTIFIERS + " (CODE_COLUMNS, the CODES_STAGE table)",
     ("src/huike/classification/writer.py", "customers"):
         _IDENTIFIERS + " (CODE_COLUMNS, the CODES_STAGE table, Result's table); the chunk's bounds are int() of "
-        "its customer ids; the restated ids are one bound parameter of `among`, a fixed fragment",
+        "its customer ids; the restated ids are one bound parameter of core.sql.ids_among, a fixed fragment",
     ("src/huike/classification/writer.py", "facts_synced"): _IDENTIFIERS + " (the CODES_STAGE table)",
     ("src/huike/reports/facts.py", "mirror_paused"):
         "fixed column lists and table constants; `ids_sql` is the caller's constant SELECT of staged ids",
@@ -113,7 +113,7 @@ BANDIT = {
     ("src/huike/classification/writer.py", "B608", "INSERT INTO {table} ({names})"):
         COMPOSED_SQL[("src/huike/classification/writer.py", "send")],
     ("src/huike/classification/writer.py", "B608", "HISTORY_COLUMNS"): _IDENTIFIERS,
-    ("src/huike/classification/writer.py", "B608", "WHERE customer_id {self.among}"):
+    ("src/huike/classification/writer.py", "B608", "WHERE customer_id {ids_among(connection.vendor)}"):
         COMPOSED_SQL[("src/huike/classification/writer.py", "customers")],
     ("src/huike/classification/writer.py", "B608", "BATCH"): _IDENTIFIERS,
     ("src/huike/reports/facts.py", "B608", "among"): COMPOSED_SQL[("src/huike/reports/facts.py", "mirror_paused")],
