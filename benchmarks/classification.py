@@ -98,7 +98,7 @@ def naive(customer_ids: list[int], as_of, write: bool = False) -> None:
         c.value_tier, c.value_class, c.relationship_type = value_tier_single(f.amt_tier, cuts), klass, rel.value
         c.save(update_fields=["value_tier", "value_class", "relationship_type", "updated_at"])
         Result.objects.update_or_create(customer=c, defaults={
-            "evidence": {"features": f.__dict__, "rule": rel.rule, "checks": rel.checks, "as_of": str(as_of)},
+            **f.__dict__, "value_tier": c.value_tier, "value_class": klass, "relationship_type": rel.value,
             "classified_on": as_of, "hash": hash((c.value_tier, klass, rel.value)) & 0x7FFFFFFF})
         Change.objects.create(customer=c, as_of=as_of, value_tier_from=before[0], value_tier_to=c.value_tier,
                               value_class_from=before[1], value_class_to=klass,

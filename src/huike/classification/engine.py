@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
 
 import numpy as np
@@ -77,37 +76,3 @@ def compute(snap: Snapshot, t: Thresholds, as_of: dt.date, previous_model: dict 
     stage_since = snap.current["stage_since"]
     hashes = _hash([tier, klass, rel, r, f, m, segment, stage_since, *(ft.columns[name] for name in FEATURE_NAMES)])
     return Results(tier, klass, rel, r, f, m, segment, hashes, model_dict)
-
-
-class EvidenceRows:
-    """The stored evidence of the changed rows, formatted in bulk.
-
-    What the customer page and the API show are the inputs, so every check can be re-stated in words
-    later (evidence.explain). Columns become Python lists once; each row is one string template fill,
-    which keeps a first run over a million customers in seconds.
-    """
-
-    def __init__(self, ft: FeatureTable, res: Results, rows: np.ndarray, run_id: int | None, as_of: dt.date,
-                 thresholds_id: int, stage_since: np.ndarray):
-        # the chunk's rows are taken before stacking: stacking every customer's columns for each chunk cost
-        # 6 s of a monthly run at 1M customers
-        self.features = np.column_stack([ft.columns[n][rows].astype(np.int64) for n in FEATURE_NAMES]).tolist()
-        self.tier, self.klass, self.rel = res.tier[rows].tolist(), res.klass[rows].tolist(), res.rel[rows].tolist()
-        self.rfm = np.column_stack([res.r[rows], res.f[rows], res.m[rows]]).tolist()
-        self.segment = res.segment[rows].tolist()
-        # a JSON text per distinct day, not per row: a chunk's customers share a few thousand days
-        days, at = np.unique(stage_since[rows], return_inverse=True)
-        texts = [json.dumps(dt.date.fromordinal(v).isoformat() if v else None) for v in days.tolist()]
-        self.stage_since = [texts[k] for k in at.tolist()]
-        keys = ",".join(f'"{n}":%d' for n in FEATURE_NAMES)
-        self.head = '{"run":%s,"thresholds":%d,"as_of":"%s",' % (json.dumps(run_id), thresholds_id, as_of.isoformat())
-        self.template = '"stage_since":%s,"features":{' + keys + '},"value_tier":%s,"value_class":"%s",' \
-            '"value_class_pending":%s,"relationship_type":"%s","rfm":%s,"segment":%s}'
-
-    def row(self, j: int, klass_pending: bool) -> str:
-        tier = self.tier[j]
-        r, f, m = self.rfm[j]
-        return self.head + self.template % (
-            self.stage_since[j], *self.features[j], f'"{TIER_CODES[tier]}"' if tier >= 0 else "null",
-            CLASS_CODES[self.klass[j]], "true" if klass_pending else "false", RELATIONSHIP_CODES[self.rel[j]],
-            f"[{r},{f},{m}]" if r else "null", self.segment[j] or "null")

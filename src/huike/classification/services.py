@@ -17,10 +17,9 @@ from huike.core.errors import FieldErrors, Forbidden
 from huike.customers.models import Customer
 
 from . import engine, features_sql, locks, writer
-from .evidence import result_of
 from .domain.rules import CLASS_CODES, RELATIONSHIP_CODES, TIER_CODES
 from .domain.thresholds import Thresholds, validate
-from .models import Change, ChangeStatus, Run, RunStatus, Strategy, ThresholdSet
+from .models import Change, ChangeStatus, Result, Run, RunStatus, Strategy, ThresholdSet
 
 
 def current_thresholds() -> Thresholds:
@@ -122,10 +121,7 @@ def change_decide(*, actor: User, change_ids: list[int], approve: bool) -> int:
             before = customer.value_class
             customer.value_class = change.value_class_to
             customer.save(update_fields=["value_class"])
-            result = result_of(customer)
-            if result is not None:
-                result.evidence = {**result.evidence, "value_class_pending": False}
-                result.save(update_fields=["evidence"])
+            Result.objects.filter(customer=customer).update(value_class_pending=False)
             audit_record(actor=actor, action="approve", obj=customer, customer_id=customer.pk,
                          changes={"value_class": [before, change.value_class_to]})
             emit(Trigger.CLASSIFICATION_CHANGED, customer.pk, {"value_class": [before, change.value_class_to]})

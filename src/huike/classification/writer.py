@@ -17,12 +17,15 @@ from django.utils import timezone
 from huike.automation.services import (
     REMINDER_COLUMNS, REMINDER_STAGE, reminders_from_stage_sql, reminders_stage, reminders_stage_text,
 )
+from huike.core import copy_binary
+from huike.core.copy_binary import Column
 from huike.core.sql import ids_among, ids_param
 from huike.reports import facts
 
+from .domain.features import FEATURE_NAMES
 from .domain.rules import CLASS_CODES, RELATIONSHIP_CODES, TIER_CODES
 from .domain.thresholds import Thresholds
-from .engine import EvidenceRows, Results
+from .engine import Results
 from .features_sql import Snapshot
 from .models import Change, ChangeStatus, Result, Strategy
 
@@ -31,7 +34,6 @@ HISTORY_COLUMNS = ("customer_id", "value_tier_from", "value_tier_to", "value_cla
                    "created_at")  # classification.Change: a row per customer whose classifications moved
 
 CODE_COLUMNS = ("value_tier", "value_class", "relationship_type")  # on the customer: lists filter by them
-RESULT_COLUMNS = ("evidence", "rfm_r", "rfm_f", "rfm_m", "segment", "classified_on", "hash")  # classification.Result
 BATCH = 20_000
 CODES_STAGE = "classification_stage_codes"  # the customers whose codes moved (CODE_COLUMNS, id): a narrow join
 CHUNK = 50_000  # changed customers built and written at a time
@@ -79,14 +81,12 @@ _TIERS, _CLASSES, _RELATIONSHIPS = (np.array(codes, dtype=object)
 
 
 def _chunk(snap, res, changed, run_id, as_of, t, thresholds_id, strategies):
-    """The result rows (RESULT_COLUMNS, then the id; RFM scores and segment 0 as NULL), the code rows of the
-    customers whose codes moved (CODE_COLUMNS, then the id), history rows and strategy tasks of these changed
-    rows. The codes are compared column-wise; only the evidence is a string per row."""
+    """The result columns (_result_columns), the code rows of the customers whose codes moved (CODE_COLUMNS,
+    then the id), history rows and strategy tasks of these changed rows. The codes are compared column-wise."""
     ft, cur = snap.features, snap.current
     now = timezone.now()
     created_at = connection.ops.adapt_datetimefield_value(now)  # the engine's own text form on SQLite
     day = as_of.isoformat()  # a date's text once: SQLite's adapter, called per value, cost 0.7 s per 1M rows
-    ev = EvidenceRows(ft, res, changed, run_id, as_of, thresholds_id, cur["stage_since"])
     old = {name: cur[name][changed] for name in CODE_COLUMNS}
     tier = res.tier[changed]
     computed_class = _CLASSES[res.klass[changed]]
@@ -98,9 +98,7 @@ def _chunk(snap, res, changed, run_id, as_of, t, thresholds_id, strategies):
     for name in CODE_COLUMNS:
         codes_changed |= new[name] != old[name]
     ids = ft.ids[changed]
-    none_if_zero = [[v or None for v in col[changed].tolist()] for col in (res.r, res.f, res.m, res.segment)]
-    results = list(zip([ev.row(j, p) for j, p in enumerate(pending.tolist())], *none_if_zero,
-                       itertools.repeat(day), res.hashes[changed].tolist(), ids.tolist()))
+    results = _result_columns(snap, res, changed, run_id, as_of, thresholds_id, pending)
     codes = list(zip(*(new[name][codes_changed].tolist() for name in CODE_COLUMNS), ids[codes_changed].tolist()))
 
     # the history: a row per customer whose classifications moved (the value class as computed, pending or not)
@@ -133,6 +131,45 @@ def _chunk(snap, res, changed, run_id, as_of, t, thresholds_id, strategies):
             for customer_id, owner_id in zip(ids[mask].tolist(), owners[mask].tolist()):
                 reminders += plans[strategy.pk].rows(customer_id, owner_id, created_at)
     return results, codes, changes, reminders
+
+
+# classification.Result's columns as the writer sends them: (name, kind) of copy_binary.Column
+_FEATURE_KINDS = {f.name: ("bool" if f.get_internal_type() == "BooleanField" else
+                           "int8" if f.get_internal_type() == "BigIntegerField" else "int4")
+                  for f in Result._meta.get_fields() if f.name in FEATURE_NAMES}
+RESULT_COLUMNS = ("customer_id", "run_id", "threshold_set", "classified_on", "stage_since", *FEATURE_NAMES,
+                  "value_tier", "value_class", "value_class_pending", "relationship_type", "rfm_r", "rfm_f", "rfm_m",
+                  "segment", "hash")
+
+
+def _result_columns(snap, res, changed, run_id, as_of, thresholds_id, pending) -> list[Column]:
+    """The changed customers' result rows (RESULT_COLUMNS) as columns: the rules' inputs and results as typed
+    values, no document built per row (ADR 0028). RFM scores and a segment of 0 (no orders) are NULL."""
+    n = len(changed)
+    ft = snap.features
+
+    def same(value, kind):
+        return Column(np.full(n, value, dtype=np.int64), kind)
+    stage_since = snap.current["stage_since"][changed]
+    r = res.r[changed]
+    no_rfm = r == 0
+    segment = res.segment[changed]
+    return [
+        Column(ft.ids[changed], "int8"),
+        Column(np.zeros(n, dtype=np.int64), "int8", null=np.full(n, True)) if run_id is None else same(run_id, "int8"),
+        same(thresholds_id, "int4"),
+        same(as_of.toordinal(), "date"),
+        Column(stage_since, "date", null=stage_since == 0),
+        *(Column(ft.columns[name][changed], _FEATURE_KINDS[name]) for name in FEATURE_NAMES),
+        Column(res.tier[changed] + 1, "text", texts=("", *TIER_CODES)),
+        Column(res.klass[changed], "text", texts=CLASS_CODES),
+        Column(pending, "bool"),
+        Column(res.rel[changed], "text", texts=RELATIONSHIP_CODES),
+        *(Column(score[changed], "int2", null=no_rfm) for score in (res.r, res.f, res.m)),
+        Column(segment, "int2", null=segment == 0),
+        Column(res.hashes[changed], "int8"),
+    ]
+
 
 
 class _TaskPlan:
@@ -183,7 +220,7 @@ class _Staging:
         with connection.cursor() as cur:
             self._create(cur)
 
-    def customers(self, rows: _Rows, results: list[tuple], codes: list[tuple], classified: np.ndarray,
+    def customers(self, rows: _Rows, results: list[Column], codes: list[tuple], classified: np.ndarray,
                   ids: np.ndarray) -> None:
         """`classified`: per result row, whether the customer has a stored result row; `ids`: the rows'
         customers."""
@@ -192,7 +229,7 @@ class _Staging:
         if len(restated):
             rows.execute(f"DELETE FROM {Result._meta.db_table} WHERE customer_id {ids_among(connection.vendor)}",
                          [ids_param(connection.vendor, restated.tolist())])
-        rows.send(Result._meta.db_table, (*RESULT_COLUMNS, "customer_id"), results, _results_text)
+        rows.send_columns(Result._meta.db_table, RESULT_COLUMNS, results)
         if codes:
             within = f"BETWEEN {int(ids.min())} AND {int(ids.max())}"
             rows.send(CODES_STAGE, (*CODE_COLUMNS, "id"), codes, _codes_text)
@@ -262,6 +299,20 @@ class _Rows:
             marks = ", ".join(["%s"] * len(columns))
             self.jobs.put(("many", f"INSERT INTO {table} ({names}) VALUES ({marks})", rows))
 
+    def send_columns(self, table: str, names: tuple[str, ...], columns: list[Column]) -> None:
+        """Rows given as columns: on PostgreSQL one binary COPY built from the arrays (copy_binary), on SQLite
+        as tuples (a date as its ISO text, a text column's code, None for NULL)."""
+        if not len(columns[0].values):
+            return
+        self._raise()
+        if self.postgres:
+            self.jobs.put(("copy", f"COPY {table} ({', '.join(names)}) FROM STDIN (FORMAT binary)",
+                           [copy_binary.stream(columns)]))
+        else:
+            marks = ", ".join(["%s"] * len(names))
+            self.jobs.put(("many", f"INSERT INTO {table} ({', '.join(names)}) VALUES ({marks})",
+                           list(zip(*(_python_values(c) for c in columns)))))
+
     def execute(self, sql: str, params: list | None = None, tally: str | None = None) -> None:
         """A statement after the rows sent before it, in the same order; its row count is added to
         `tallies[tally]`."""
@@ -318,16 +369,24 @@ class _Rows:
             self._raise()
 
 
-def _results_text(rows: list[tuple]) -> str:
-    """Result rows in COPY's text format, one string: formatting the lines here costs a fraction of adapting
-    every value on its own. The evidence is built from numbers, ISO dates and fixed codes, so it holds no tab,
-    newline or backslash that the format would need escaped; that is checked, not assumed."""
-    _refuse_escapes(row[0] for row in rows)
-
-    def opt(v):
-        return "\\N" if v is None else str(v)
-    return "".join(f"{ev}\t{opt(r)}\t{opt(f)}\t{opt(m)}\t{opt(seg)}\t{day}\t{h}\t{cid}\n"
-                   for ev, r, f, m, seg, day, h, cid in rows)
+def _python_values(column: Column) -> list:
+    """A column's values as the database driver takes them (SQLite): each date's text made once per distinct
+    day, a text column's codes, None for NULL."""
+    values = column.values
+    if column.kind in ("date", "text"):
+        distinct, at = np.unique(values, return_inverse=True)
+        if column.kind == "date":
+            names = [dt.date.fromordinal(v).isoformat() if v > 0 else None for v in distinct.tolist()]
+        else:
+            names = [column.texts[v] for v in distinct.tolist()]
+        out = [names[k] for k in at.tolist()]
+    elif column.kind == "bool":
+        out = values.astype(bool).tolist()
+    else:
+        out = values.tolist()
+    if column.null is not None:
+        out = [None if gone else v for v, gone in zip(out, column.null.tolist())]
+    return out
 
 
 def _codes_text(rows: list[tuple]) -> str:

@@ -8,7 +8,10 @@ class PlainJSONField(models.JSONField):
     """A JSON document kept as written: PostgreSQL's `json` (its text, checked on the way in) instead of
     `jsonb` (parsed into a binary form with its keys sorted). For documents written in bulk and read whole,
     never searched inside: a classification run writes a million evidence documents, and `jsonb` took twice
-    the time of `json` to take them in (ADR 0025). SQLite stores JSON as text either way."""
+    the time of `json` to take them in (ADR 0025). SQLite stores JSON as text either way.
+
+    No model uses it since the evidence became typed columns (ADR 0028); classification migrations 0006 to
+    0009 still create their column with it."""
 
     def db_type(self, connection):
         return "json" if connection.vendor == "postgresql" else super().db_type(connection)

@@ -5,7 +5,8 @@ from django.utils import translation
 
 from huike.classification.domain.features import FEATURE_NAMES
 from huike.classification.evidence import explain, money
-from huike.classification.writer import _codes_text, _history_text, _results_text
+from huike.classification.models import Result
+from huike.classification.writer import _codes_text, _history_text
 
 
 def stored(**features):
@@ -54,21 +55,36 @@ def test_empty_evidence_explains_nothing():
     assert explain({}) == {}
 
 
-def test_staged_rows_become_copy_text_and_a_backslash_is_refused():
-    # given two result rows, one with no RFM scores, and the code rows of the customers whose codes moved
-    day = dt.date(2026, 10, 31)
-    results = [('{"a":1}', 5, 4, 3, 2, day, -7, 11), ('{"b":[2,3]}', None, None, None, None, day, 9, 12)]
+def test_code_rows_become_copy_text_and_a_tab_is_refused():
+    # given the code rows of the customers whose codes moved, one with no tier
     codes = [("high", "key", "stable", 11), ("", "normal", "potential", 12)]
     # when they are written as COPY text
-    # then each is one tab-separated line, NULL for missing scores, an empty string for no tier
-    assert _results_text(results) == ('{"a":1}\t5\t4\t3\t2\t2026-10-31\t-7\t11\n'
-                                      '{"b":[2,3]}\t\\N\t\\N\t\\N\t\\N\t2026-10-31\t9\t12\n')
+    # then each is one tab-separated line, an empty string for no tier
     assert _codes_text(codes) == "high\tkey\tstable\t11\n\tnormal\tpotential\t12\n"
-    # and evidence or a code that would need escaping is refused, not written wrongly
-    with pytest.raises(ValueError, match="tab, newline or backslash"):
-        _results_text([('{"a":"x\\\\y"}', *results[0][1:]), results[1]])
+    # and a code that would need escaping is refused, not written wrongly
     with pytest.raises(ValueError, match="tab, newline or backslash"):
         _codes_text([("hi\tgh", "key", "stable", 11)])
+
+
+def test_a_stored_result_gives_its_evidence_as_the_document_the_pages_state_in_words():
+    # given a result's typed columns: a run's, with a pending value class and RFM scores
+    features = {name: 0 for name in FEATURE_NAMES}
+    features.update(amt_annual=150_000_000, orders_ever=9, first_coop=dt.date(2023, 1, 1).toordinal(),
+                    core_business=True, proactive=True)
+    result = Result(run_id=7, threshold_set=3, classified_on=dt.date(2026, 6, 30), stage_since=dt.date(2026, 6, 1),
+                    value_tier="high", value_class="strategic", value_class_pending=True,
+                    relationship_type="strategic", rfm_r=5, rfm_f=4, rfm_m=5, segment=1, **features)
+    # when its evidence is read
+    # then it is the document explain() reads, booleans as 1 and 0
+    assert result.evidence == {
+        "run": 7, "thresholds": 3, "as_of": "2026-06-30", "stage_since": "2026-06-01",
+        "features": {**features, "core_business": 1, "proactive": 1}, "value_tier": "high",
+        "value_class": "strategic", "value_class_pending": True, "relationship_type": "strategic",
+        "rfm": [5, 4, 5], "segment": 1}
+    # and a result without a tier, a stage date or RFM scores (no orders; no run's cut points yet) says so
+    bare = Result(classified_on=dt.date(2026, 6, 30), value_class="normal", relationship_type="unclassified")
+    assert {k: bare.evidence[k] for k in ("run", "stage_since", "value_tier", "rfm", "segment")} == {
+        "run": None, "stage_since": None, "value_tier": None, "rfm": None, "segment": None}
 
 
 def test_history_rows_become_copy_text_and_a_tab_is_refused():

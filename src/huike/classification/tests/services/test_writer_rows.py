@@ -12,11 +12,27 @@ from huike.classification.services import classify_customer
 from huike.customers.models import Customer
 from huike.testing.factories import make_customer
 
-RESULT_COLUMNS = (*writer.RESULT_COLUMNS, "customer_id")
+def result_rows(*customer_ids: int) -> list:
+    """Result rows (writer.RESULT_COLUMNS) as the writer sends them: hash 7, no run, no RFM scores."""
+    import numpy as np
 
+    from huike.core.copy_binary import Column
 
-def result_row(customer_id: int, evidence: str = '{"run":null}') -> tuple:
-    return evidence, None, None, None, None, dt.date(2026, 6, 30), 7, customer_id
+    n = len(customer_ids)
+    values = {"customer_id": Column(np.array(customer_ids), "int8"),
+              "run_id": Column(np.zeros(n, dtype=np.int64), "int8", null=np.ones(n, dtype=bool)),
+              "classified_on": Column(np.full(n, dt.date(2026, 6, 30).toordinal()), "date"),
+              "stage_since": Column(np.zeros(n, dtype=np.int64), "date", null=np.ones(n, dtype=bool)),
+              "value_tier": Column(np.zeros(n, dtype=np.int64), "text", texts=("", "high")),
+              "value_class": Column(np.zeros(n, dtype=np.int64), "text", texts=("normal",)),
+              "relationship_type": Column(np.zeros(n, dtype=np.int64), "text", texts=("potential",)),
+              "value_class_pending": Column(np.zeros(n, dtype=bool), "bool"),
+              "hash": Column(np.full(n, 7), "int8")}
+    for name in ("rfm_r", "rfm_f", "rfm_m", "segment"):
+        values[name] = Column(np.zeros(n, dtype=np.int64), "int2", null=np.ones(n, dtype=bool))
+    kinds = writer._FEATURE_KINDS
+    return [values.get(name) or Column(np.zeros(n, dtype=np.int64), kinds.get(name, "int4"))
+            for name in writer.RESULT_COLUMNS]
 
 
 def test_rows_sent_in_chunks_are_all_in_their_tables_after_wait(org):
@@ -27,9 +43,9 @@ def test_rows_sent_in_chunks_are_all_in_their_tables_after_wait(org):
                for c in (a, b)]
     # when their results and history are sent as two chunks and waited for
     with transaction.atomic(), writer._Rows() as rows:
-        rows.send(Result._meta.db_table, RESULT_COLUMNS, [result_row(a.pk)], writer._results_text)
+        rows.send_columns(Result._meta.db_table, writer.RESULT_COLUMNS, result_rows(a.pk))
         rows.send(Change._meta.db_table, writer.HISTORY_COLUMNS, history, writer._history_text)
-        rows.send(Result._meta.db_table, RESULT_COLUMNS, [result_row(b.pk)], writer._results_text)
+        rows.send_columns(Result._meta.db_table, writer.RESULT_COLUMNS, result_rows(b.pk))
         rows.wait()
         # then every row is in its table, read on the same connection
         assert sorted(Result.objects.values_list("customer_id", "hash")) == [(a.pk, 7), (b.pk, 7)]
@@ -42,8 +58,7 @@ def test_a_row_the_database_refuses_is_raised_in_the_caller_as_djangos_error_and
     # when its first result is sent twice (the table's key refuses the second)
     with pytest.raises(IntegrityError):
         with transaction.atomic(), writer._Rows() as rows:
-            rows.send(Result._meta.db_table, RESULT_COLUMNS, [result_row(a.pk), result_row(a.pk)],
-                      writer._results_text)
+            rows.send_columns(Result._meta.db_table, writer.RESULT_COLUMNS, result_rows(a.pk, a.pk))
             rows.wait()
     # then nothing was kept
     assert Result.objects.count() == 0
@@ -54,7 +69,7 @@ def test_leaving_the_block_on_an_error_stops_the_worker_and_keeps_nothing(org):
     # when the caller fails after sending a row
     with pytest.raises(RuntimeError, match="caller"):
         with transaction.atomic(), writer._Rows() as rows:
-            rows.send(Result._meta.db_table, RESULT_COLUMNS, [result_row(a.pk)], writer._results_text)
+            rows.send_columns(Result._meta.db_table, writer.RESULT_COLUMNS, result_rows(a.pk))
             raise RuntimeError("caller")
     # then the worker (PostgreSQL) has stopped and the row is gone with the transaction
     assert not (rows.postgres and rows.worker.is_alive())
