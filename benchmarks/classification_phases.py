@@ -59,7 +59,7 @@ def main() -> None:
                 spent[label] += time.perf_counter() - started
         setattr(owner, name, wrapper)
 
-    for owner, name, label in [(writer, "_chunk", "evidence rows built"), (writer._Rows, "send", "rows formatted"),
+    for owner, name, label in [(writer, "_chunk", "chunk rows built"), (writer._Rows, "send", "rows formatted"),
                                (writer._Rows, "__exit__", "waiting for the worker's last rows and statements"),
                                (writer, "_supersede_pending", "superseded approvals")]:
         timed(owner, name, label)

@@ -133,7 +133,7 @@ def _chunk(snap, res, changed, run_id, as_of, t, thresholds_id, strategies):
     return results, codes, changes, reminders
 
 
-# classification.Result's columns as the writer sends them: (name, kind) of copy_binary.Column
+# each feature's copy_binary kind, from its classification.Result column
 _FEATURE_KINDS = {f.name: ("bool" if f.get_internal_type() == "BooleanField" else
                            "int8" if f.get_internal_type() == "BigIntegerField" else "int4")
                   for f in Result._meta.get_fields() if f.name in FEATURE_NAMES}
@@ -151,8 +151,7 @@ def _result_columns(snap, res, changed, run_id, as_of, thresholds_id, pending) -
     def same(value, kind):
         return Column(np.full(n, value, dtype=np.int64), kind)
     stage_since = snap.current["stage_since"][changed]
-    r = res.r[changed]
-    no_rfm = r == 0
+    no_rfm = res.r[changed] == 0
     segment = res.segment[changed]
     return [
         Column(ft.ids[changed], "int8"),
@@ -169,7 +168,6 @@ def _result_columns(snap, res, changed, run_id, as_of, thresholds_id, pending) -
         Column(segment, "int2", null=segment == 0),
         Column(res.hashes[changed], "int8"),
     ]
-
 
 
 class _TaskPlan:
