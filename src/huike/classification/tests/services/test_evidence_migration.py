@@ -4,22 +4,16 @@ import json
 
 import pytest
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from huike.classification.domain.features import FEATURE_NAMES
 from huike.classification.models import Result
 from huike.testing.factories import make_customer
+from huike.testing.migrations import migrate, newest
 
 BEFORE = [("classification", "0009_history_row_per_run")]
 AFTER = [("classification", "0010_result_evidence_columns")]
 OLD = ("INSERT INTO classification_result (customer_id, evidence, rfm_r, rfm_f, rfm_m, segment, classified_on, hash) "
        "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)")
-
-
-def _migrate(targets) -> None:
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
 
 
 def _document(**over) -> dict:
@@ -40,7 +34,7 @@ def test_stored_documents_become_columns_and_back(org):
     bare = _document(run=None, value_tier=None, stage_since=None, value_class="normal", value_class_pending=False,
                      relationship_type="unclassified", rfm=None, segment=None)
     bare["features"] = {**bare["features"], "core_business": True, "proactive": False}
-    _migrate(BEFORE)
+    migrate(BEFORE)
     try:
         # given results stored as documents
         with connection.cursor() as cur:
@@ -48,7 +42,7 @@ def test_stored_documents_become_columns_and_back(org):
             cur.execute(OLD, [b.pk, json.dumps(bare), None, None, None, None, "2026-10-31", 12])
             cur.execute(OLD, [c.pk, "{}", None, None, None, None, None, 0])
         # when the results are migrated
-        _migrate(AFTER)
+        migrate(AFTER)
         # then each document's values are in the columns, a missing one the column's default
         got = {r.customer_id: r for r in Result.objects.all()}
         assert got[a.pk].evidence == {**full, "thresholds": 2}
@@ -58,7 +52,7 @@ def test_stored_documents_become_columns_and_back(org):
         assert got[c.pk].evidence["features"] == {name: 0 for name in FEATURE_NAMES}
         assert (got[c.pk].run_id, got[c.pk].value_class, got[c.pk].classified_on) == (None, "", None)
         # and migrated back, the documents say the same
-        _migrate(BEFORE)
+        migrate(BEFORE)
         with connection.cursor() as cur:
             cur.execute("SELECT customer_id, evidence FROM classification_result ORDER BY customer_id")
             back = {pk: doc if isinstance(doc, dict) else json.loads(doc) for pk, doc in cur.fetchall()}
@@ -66,4 +60,4 @@ def test_stored_documents_become_columns_and_back(org):
         assert back[b.pk] == {**bare, "as_of": "2026-10-31", "features": {
             **bare["features"], "core_business": 1, "proactive": 0}}
     finally:
-        _migrate(AFTER)
+        migrate(newest("classification"))

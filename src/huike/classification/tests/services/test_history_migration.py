@@ -3,21 +3,15 @@ import datetime as dt
 
 import pytest
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from huike.classification.models import Change
 from huike.testing.factories import make_customer
+from huike.testing.migrations import migrate, newest
 
 BEFORE = [("classification", "0008_history_decider_unconstrained")]
 AFTER = [("classification", "0009_history_row_per_run")]
 OLD = ("INSERT INTO classification_change (id, customer_id, dimension, from_value, to_value, as_of, run_id, evidence, "
        "status, decided_by_id, decided_at, created_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)")
-
-
-def _migrate(targets) -> None:
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -26,7 +20,7 @@ def test_the_rows_of_one_run_and_customer_become_one_row_with_each_dimensions_va
     first = dt.datetime(2026, 9, 30, 1, tzinfo=dt.timezone.utc)
     later = dt.datetime(2026, 10, 31, 1, tzinfo=dt.timezone.utc)
     decided = dt.datetime(2026, 11, 2, 9, tzinfo=dt.timezone.utc)
-    _migrate(BEFORE)
+    migrate(BEFORE)
     try:
         # given the old history: a's first run (three rows), a's later run whose value class change was
         # approved (two rows), and b's one reclassification (no run) that moved only the relationship type
@@ -45,7 +39,7 @@ def test_the_rows_of_one_run_and_customer_become_one_row_with_each_dimensions_va
             ]:
                 cur.execute(OLD, row)
         # when the history is migrated
-        _migrate(AFTER)
+        migrate(AFTER)
         # then each run's rows are one, under the first row's id; a dimension it did not move is empty
         rows = list(Change.objects.order_by("id").values_list(
             "id", "customer_id", "run_id", "value_tier_from", "value_tier_to", "value_class_from", "value_class_to",
@@ -62,4 +56,4 @@ def test_the_rows_of_one_run_and_customer_become_one_row_with_each_dimensions_va
             {"relationship_type": ["", "churn_risk"]},
         ]
     finally:
-        _migrate(AFTER)
+        migrate(newest("classification"))
