@@ -57,9 +57,51 @@ class ChangeStatus(models.TextChoices):
 DIMENSIONS = ("value_tier", "value_class", "relationship_type")
 
 
-class Change(models.Model):
+class Inputs(models.Model):
+    """The rules' inputs a classification was made from (domain.features.Features, under the same names):
+    amounts in fen, dates as day ordinals (0: none), and the day the customer entered its funnel stage
+    (R-5.4). Typed columns, not a JSON document (ADR 0028)."""
+
+    stage_since = models.DateField(null=True)
+    amt_annual = models.BigIntegerField(default=0)
+    cnt_annual = models.IntegerField(default=0)
+    amt_class = models.BigIntegerField(default=0)
+    amt_tier = models.BigIntegerField(default=0)
+    amt_recent = models.BigIntegerField(default=0)
+    amt_before_recent = models.BigIntegerField(default=0)
+    cnt_growth = models.IntegerField(default=0)
+    cnt_growth_prev = models.IntegerField(default=0)
+    orders_ever = models.IntegerField(default=0)
+    last_order = models.IntegerField(default=0)
+    first_coop = models.IntegerField(default=0)
+    complaints_annual = models.IntegerField(default=0)
+    nonrenewed_streak = models.IntegerField(default=0)
+    core_business = models.BooleanField(default=False)
+    proactive = models.BooleanField(default=False)
+    new_demand = models.BooleanField(default=False)
+
+    class Meta:
+        abstract = True
+
+    def _evidence(self, *, as_of, thresholds, value_tier: str, value_class: str, pending: bool,
+                  relationship_type: str) -> dict:
+        """The evidence document evidence.explain reads (booleans as 1 and 0, a blank tier as None)."""
+        from .domain.features import FEATURE_NAMES
+
+        return {
+            "run": self.run_id, "thresholds": thresholds, "as_of": as_of.isoformat() if as_of else None,
+            "stage_since": self.stage_since.isoformat() if self.stage_since else None,
+            "features": {name: int(getattr(self, name)) for name in FEATURE_NAMES},
+            "value_tier": value_tier or None, "value_class": value_class, "value_class_pending": pending,
+            "relationship_type": relationship_type,
+        }
+
+
+class Change(Inputs):
     """A customer's classifications before and after one run or reclassification (R-5.6), with the evidence
-    that made them: one row per customer and run, written when any of the three moved.
+    that made them: one row per customer and run, written when any of the three moved. The evidence is the
+    rules' inputs of that run (Inputs) and its threshold set, so a change can be explained after later runs
+    have restated the customer's result.
 
     One row, not one per dimension (ADR 0027): a first run at 1,000,000 customers wrote 3,000,000 rows, 14 s
     of the server's time on PostgreSQL; a row per customer takes 4 s. A dimension changed where its `_from`
@@ -84,7 +126,9 @@ class Change(models.Model):
     # no index either: nothing reads the history by run (runs are kept)
     run = models.ForeignKey(Run, null=True, blank=True, on_delete=models.SET_NULL, related_name="changes",
                             db_constraint=False, db_index=False)
-    evidence = models.JSONField(default=dict)
+    # the ThresholdSet's id (0: the built-in defaults); None: a change recorded before the history kept its
+    # evidence (classification migration 0011)
+    threshold_set = models.IntegerField(null=True)
     status = models.CharField(max_length=10, choices=ChangeStatus.choices, default=ChangeStatus.APPLIED)
     # no database constraint either: PostgreSQL queued a deferred check for each of a first run's rows, NULL
     # as they all are; deleting a user goes through Django's SET_NULL
@@ -111,6 +155,16 @@ class Change(models.Model):
         return {d: [getattr(self, f"{d}_from"), getattr(self, f"{d}_to")] for d in DIMENSIONS
                 if self.moved(d) and (d != "value_class" or self.status == ChangeStatus.APPLIED)}
 
+    @property
+    def evidence(self) -> dict:
+        """What made the change, as the document evidence.explain reads ({} for a change recorded before the
+        history kept its evidence)."""
+        if self.threshold_set is None:
+            return {}
+        return self._evidence(as_of=self.as_of, thresholds=self.threshold_set, value_tier=self.value_tier_to,
+                              value_class=self.value_class_to, pending=self.status == ChangeStatus.PENDING,
+                              relationship_type=self.relationship_type_to)
+
 
 class Strategy(models.Model):
     """The management strategy of a class (R-6): service level, owner, cadence, core actions."""
@@ -132,7 +186,7 @@ class Strategy(models.Model):
         return [line.strip() for line in self.core_actions.splitlines() if line.strip()]
 
 
-class Result(models.Model):
+class Result(Inputs):
     """A customer's latest classification with its evidence and RFM scores (R-5): one narrow row per customer.
 
     Kept apart from the wide customer row: a monthly run restates the evidence of nearly every customer with
@@ -140,10 +194,10 @@ class Result(models.Model):
     row (its many list indexes and report triggers). The three results lists and reports filter by (value
     tier, value class, relationship type) stay on the customer and are written only when they change.
 
-    The evidence is typed columns, not a JSON document (ADR 0028): the rules' inputs (the features, named as
-    in domain.features), the run, its threshold set and date, and the results. `evidence` gives them as the
-    document the pages and the API state in words (evidence.explain). At 1,000,000 customers on PostgreSQL,
-    COPYing the results took 6.9 s as `json` documents (514 bytes a row) and 2.0 s as these columns.
+    The evidence is typed columns, not a JSON document (ADR 0028): the rules' inputs (Inputs), the run, its
+    threshold set and date, and the results. `evidence` gives them as the document the pages and the API state
+    in words (evidence.explain). At 1,000,000 customers on PostgreSQL, COPYing the results took 6.9 s as
+    `json` documents (514 bytes a row) and 2.0 s as these columns.
     """
 
     # no database constraint, like Change.customer (ADR 0024): a first run writes a million rows
@@ -153,24 +207,6 @@ class Result(models.Model):
                             db_index=False)  # None: a one-customer reclassification
     threshold_set = models.IntegerField(default=0)  # the ThresholdSet's id; 0: the built-in defaults
     classified_on = models.DateField(null=True)  # the as-of date
-    stage_since = models.DateField(null=True)  # the day the customer entered its funnel stage (R-5.4)
-    # the features (domain.features.Features): amounts in fen, dates as day ordinals (0: none)
-    amt_annual = models.BigIntegerField(default=0)
-    cnt_annual = models.IntegerField(default=0)
-    amt_class = models.BigIntegerField(default=0)
-    amt_tier = models.BigIntegerField(default=0)
-    amt_recent = models.BigIntegerField(default=0)
-    amt_before_recent = models.BigIntegerField(default=0)
-    cnt_growth = models.IntegerField(default=0)
-    cnt_growth_prev = models.IntegerField(default=0)
-    orders_ever = models.IntegerField(default=0)
-    last_order = models.IntegerField(default=0)
-    first_coop = models.IntegerField(default=0)
-    complaints_annual = models.IntegerField(default=0)
-    nonrenewed_streak = models.IntegerField(default=0)
-    core_business = models.BooleanField(default=False)
-    proactive = models.BooleanField(default=False)
-    new_demand = models.BooleanField(default=False)
     # the results as computed: the value tier is blank when no run's cut points exist yet; the value class may
     # wait for a manager (pending) while the customer keeps its applied one
     value_tier = models.CharField(max_length=10, blank=True)
@@ -189,14 +225,7 @@ class Result(models.Model):
     @property
     def evidence(self) -> dict:
         """The stored evidence as one document (evidence.explain reads it; the API states it in words)."""
-        from .domain.features import FEATURE_NAMES
-
-        return {
-            "run": self.run_id, "thresholds": self.threshold_set,
-            "as_of": self.classified_on.isoformat() if self.classified_on else None,
-            "stage_since": self.stage_since.isoformat() if self.stage_since else None,
-            "features": {name: int(getattr(self, name)) for name in FEATURE_NAMES},
-            "value_tier": self.value_tier or None, "value_class": self.value_class,
-            "value_class_pending": self.value_class_pending, "relationship_type": self.relationship_type,
-            "rfm": [self.rfm_r, self.rfm_f, self.rfm_m] if self.rfm_r else None, "segment": self.segment,
-        }
+        return {**self._evidence(as_of=self.classified_on, thresholds=self.threshold_set, value_tier=self.value_tier,
+                                 value_class=self.value_class, pending=self.value_class_pending,
+                                 relationship_type=self.relationship_type),
+                "rfm": [self.rfm_r, self.rfm_f, self.rfm_m] if self.rfm_r else None, "segment": self.segment}

@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import collections
 import datetime as dt
-import itertools
-import json
 import queue
 import threading
 from contextlib import closing, contextmanager
@@ -29,9 +27,11 @@ from .engine import Results
 from .features_sql import Snapshot
 from .models import Change, ChangeStatus, Result, Strategy
 
+INPUT_COLUMNS = ("threshold_set", "stage_since", *FEATURE_NAMES)  # an evidence's inputs (models.Inputs)
+# classification.Change: a row per customer whose classifications moved, with the evidence of the change
 HISTORY_COLUMNS = ("customer_id", "value_tier_from", "value_tier_to", "value_class_from", "value_class_to",
-                   "relationship_type_from", "relationship_type_to", "as_of", "run_id", "evidence", "status",
-                   "created_at")  # classification.Change: a row per customer whose classifications moved
+                   "relationship_type_from", "relationship_type_to", "as_of", "run_id", "status", "created_at",
+                   *INPUT_COLUMNS)
 
 CODE_COLUMNS = ("value_tier", "value_class", "relationship_type")  # on the customer: lists filter by them
 BATCH = 20_000
@@ -61,12 +61,12 @@ def apply(*, snap: Snapshot, res: Results, run_id: int | None, as_of: dt.date, t
             results, codes, changes, reminders = _chunk(snap, res, chunk, run_id, as_of, t, thresholds_id,
                                                         strategies)
             out.customers(rows, results, codes, snap.current["classified"][chunk], snap.features.ids[chunk])
-            rows.send(Change._meta.db_table, HISTORY_COLUMNS, changes, _history_text)
+            rows.send_columns(Change._meta.db_table, HISTORY_COLUMNS, changes)
             if reminders:
                 rows.send(REMINDER_STAGE, REMINDER_COLUMNS, reminders, reminders_stage_text)
                 rows.execute(*reminders_from_stage_sql(), tally="tasks")
                 rows.execute(f"DELETE FROM {REMINDER_STAGE}")
-            counts["history"] += len(changes)
+            counts["history"] += len(changes[0].values)
     counts["tasks"] = rows.tallies["tasks"]
     return counts
 
@@ -86,7 +86,6 @@ def _chunk(snap, res, changed, run_id, as_of, t, thresholds_id, strategies):
     ft, cur = snap.features, snap.current
     now = timezone.now()
     created_at = connection.ops.adapt_datetimefield_value(now)  # the engine's own text form on SQLite
-    day = as_of.isoformat()  # a date's text once: SQLite's adapter, called per value, cost 0.7 s per 1M rows
     old = {name: cur[name][changed] for name in CODE_COLUMNS}
     tier = res.tier[changed]
     computed_class = _CLASSES[res.klass[changed]]
@@ -107,11 +106,12 @@ def _chunk(snap, res, changed, run_id, as_of, t, thresholds_id, strategies):
              "value_class": computed_class != old["value_class"]}
     rows = np.flatnonzero(moved["value_tier"] | moved["relationship_type"] | moved["value_class"])
     status = np.where(pending[rows], ChangeStatus.PENDING.value, ChangeStatus.APPLIED.value)
-    changes = list(zip(ids[rows].tolist(), old["value_tier"][rows].tolist(), new["value_tier"][rows].tolist(),
-                       old["value_class"][rows].tolist(), computed_class[rows].tolist(),
-                       old["relationship_type"][rows].tolist(), new["relationship_type"][rows].tolist(),
-                       itertools.repeat(day), itertools.repeat(run_id), itertools.repeat(json.dumps({"run": run_id})),
-                       status.tolist(), itertools.repeat(created_at)))
+    after = {**new, "value_class": computed_class}
+    changes = [Column(ids[rows], "int8"),
+               *(_text_column(side[name][rows]) for name in CODE_COLUMNS for side in (old, after)),
+               Column(np.full(len(rows), as_of.toordinal()), "date"), _run_column(run_id, len(rows)),
+               _text_column(status), Column(np.full(len(rows), _microseconds(now)), "timestamptz"),
+               *_inputs_columns(snap, changed[rows], thresholds_id)]
 
     owners = snap.owners[changed]
     reminders = []
@@ -137,29 +137,19 @@ def _chunk(snap, res, changed, run_id, as_of, t, thresholds_id, strategies):
 _FEATURE_KINDS = {f.name: ("bool" if f.get_internal_type() == "BooleanField" else
                            "int8" if f.get_internal_type() == "BigIntegerField" else "int4")
                   for f in Result._meta.get_fields() if f.name in FEATURE_NAMES}
-RESULT_COLUMNS = ("customer_id", "run_id", "threshold_set", "classified_on", "stage_since", *FEATURE_NAMES,
-                  "value_tier", "value_class", "value_class_pending", "relationship_type", "rfm_r", "rfm_f", "rfm_m",
-                  "segment", "hash")
+RESULT_COLUMNS = ("customer_id", "run_id", "classified_on", "value_tier", "value_class", "value_class_pending",
+                  "relationship_type", "rfm_r", "rfm_f", "rfm_m", "segment", "hash", *INPUT_COLUMNS)
 
 
 def _result_columns(snap, res, changed, run_id, as_of, thresholds_id, pending) -> list[Column]:
     """The changed customers' result rows (RESULT_COLUMNS) as columns: the rules' inputs and results as typed
     values, no document built per row (ADR 0028). RFM scores and a segment of 0 (no orders) are NULL."""
     n = len(changed)
-    ft = snap.features
-
-    def same(value, kind):
-        return Column(np.full(n, value, dtype=np.int64), kind)
-    stage_since = snap.current["stage_since"][changed]
     no_rfm = res.r[changed] == 0
     segment = res.segment[changed]
     return [
-        Column(ft.ids[changed], "int8"),
-        Column(np.zeros(n, dtype=np.int64), "int8", null=np.full(n, True)) if run_id is None else same(run_id, "int8"),
-        same(thresholds_id, "int4"),
-        same(as_of.toordinal(), "date"),
-        Column(stage_since, "date", null=stage_since == 0),
-        *(Column(ft.columns[name][changed], _FEATURE_KINDS[name]) for name in FEATURE_NAMES),
+        Column(snap.features.ids[changed], "int8"), _run_column(run_id, n),
+        Column(np.full(n, as_of.toordinal()), "date"),
         Column(res.tier[changed] + 1, "text", texts=("", *TIER_CODES)),
         Column(res.klass[changed], "text", texts=CLASS_CODES),
         Column(pending, "bool"),
@@ -167,7 +157,31 @@ def _result_columns(snap, res, changed, run_id, as_of, thresholds_id, pending) -
         *(Column(score[changed], "int2", null=no_rfm) for score in (res.r, res.f, res.m)),
         Column(segment, "int2", null=segment == 0),
         Column(res.hashes[changed], "int8"),
+        *_inputs_columns(snap, changed, thresholds_id),
     ]
+
+
+def _inputs_columns(snap, rows, thresholds_id) -> list[Column]:
+    """INPUT_COLUMNS of these rows of the features: what a result and a history row keep as evidence."""
+    stage_since = snap.current["stage_since"][rows]
+    return [Column(np.full(len(rows), thresholds_id), "int4"), Column(stage_since, "date", null=stage_since == 0),
+            *(Column(snap.features.columns[name][rows], _FEATURE_KINDS[name]) for name in FEATURE_NAMES)]
+
+
+def _run_column(run_id: int | None, n: int) -> Column:
+    if run_id is None:  # a one-customer reclassification
+        return Column(np.zeros(n, dtype=np.int64), "int8", null=np.ones(n, dtype=bool))
+    return Column(np.full(n, run_id), "int8")
+
+
+def _text_column(values: np.ndarray) -> Column:
+    """A column of strings (any, e.g. a code stored before the known codes) as indexes into its distinct texts."""
+    texts, at = np.unique(values.astype(str), return_inverse=True) if len(values) else (np.array([""]), values)
+    return Column(np.asarray(at, dtype=np.int64), "text", texts=tuple(texts.tolist()))
+
+
+def _microseconds(moment: dt.datetime) -> int:
+    return round(moment.timestamp() * 1_000_000)
 
 
 class _TaskPlan:
@@ -368,13 +382,16 @@ class _Rows:
 
 
 def _python_values(column: Column) -> list:
-    """A column's values as the database driver takes them (SQLite): each date's text made once per distinct
-    day, a text column's codes, None for NULL."""
+    """A column's values as the database driver takes them (SQLite): a date's or a moment's text made once per
+    distinct value (the engine's own text form), a text column's codes, None for NULL."""
     values = column.values
-    if column.kind in ("date", "text"):
+    if column.kind in ("date", "timestamptz", "text"):
         distinct, at = np.unique(values, return_inverse=True)
         if column.kind == "date":
             names = [dt.date.fromordinal(v).isoformat() if v > 0 else None for v in distinct.tolist()]
+        elif column.kind == "timestamptz":
+            names = [connection.ops.adapt_datetimefield_value(
+                dt.datetime.fromtimestamp(v / 1_000_000, dt.timezone.utc)) for v in distinct.tolist()]
         else:
             names = [column.texts[v] for v in distinct.tolist()]
         out = [names[k] for k in at.tolist()]
@@ -397,12 +414,3 @@ def _refuse_escapes(texts) -> None:
     joined = "".join(texts)
     if "\\" in joined or "\t" in joined or "\n" in joined:
         raise ValueError("a staged classification row holds a tab, newline or backslash")
-
-
-def _history_text(rows: list[tuple]) -> str:
-    """History rows (HISTORY_COLUMNS) in COPY's text format: a run's own values (codes, its run and date, the
-    evidence that names the run) hold nothing the format escapes; checked like _results_text."""
-    _refuse_escapes(text for row in rows for text in (*row[1:7], row[9]))
-    none = "\\N"
-    return "".join(f"{cid}\t{tf}\t{tt}\t{cf}\t{ct}\t{rf}\t{rt}\t{day}\t{none if run is None else run}\t{ev}\t{status}"
-                   f"\t{at}\n" for cid, tf, tt, cf, ct, rf, rt, day, run, ev, status, at in rows)

@@ -18,15 +18,17 @@ import numpy as np
 HEADER = b"PGCOPY\n\xff\r\n\x00" + (0).to_bytes(4, "big") + (0).to_bytes(4, "big")
 TRAILER = (-1).to_bytes(2, "big", signed=True)
 _PG_EPOCH = dt.date(2000, 1, 1).toordinal()  # binary dates count days from 2000-01-01
-_FORMATS = {"int2": ">i2", "int4": ">i4", "int8": ">i8", "bool": "u1", "date": ">i4"}
+_PG_EPOCH_MICROSECONDS = 946_684_800_000_000  # and timestamps microseconds from its midnight, UTC
+_FORMATS = {"int2": ">i2", "int4": ">i4", "int8": ">i8", "bool": "u1", "date": ">i4", "timestamptz": ">i8"}
 
 
 @dataclass
 class Column:
     """One column's values for a batch of rows.
 
-    kind: int2 | int4 | int8 | bool | date (values: day ordinals, date.toordinal()) | text (values: indexes
-    into `texts`). `null`: True where the value is NULL (None: never)."""
+    kind: int2 | int4 | int8 | bool | date (values: day ordinals, date.toordinal()) | timestamptz (values:
+    microseconds since 1970-01-01 UTC) | text (values: indexes into `texts`). `null`: True where the value is
+    NULL (None: never)."""
 
     values: np.ndarray
     kind: str
@@ -121,5 +123,6 @@ def _shape_rows(columns: list[Column], variants: list[int], picked: np.ndarray) 
         else:
             rec[f"l{i}"] = rec.dtype[f"v{i}"].itemsize
             values = c.values[picked]
-            rec[f"v{i}"] = values - _PG_EPOCH if c.kind == "date" else values
+            rec[f"v{i}"] = (values - _PG_EPOCH if c.kind == "date" else
+                            values - _PG_EPOCH_MICROSECONDS if c.kind == "timestamptz" else values)
     return rec.tobytes()

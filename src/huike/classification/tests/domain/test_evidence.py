@@ -5,8 +5,8 @@ from django.utils import translation
 
 from huike.classification.domain.features import FEATURE_NAMES
 from huike.classification.evidence import explain, money
-from huike.classification.models import Result
-from huike.classification.writer import _codes_text, _history_text
+from huike.classification.models import Change, Result
+from huike.classification.writer import _codes_text
 
 
 def stored(**features):
@@ -87,19 +87,20 @@ def test_a_stored_result_gives_its_evidence_as_the_document_the_pages_state_in_w
         "run": None, "stage_since": None, "value_tier": None, "rfm": None, "segment": None}
 
 
-def test_history_rows_become_copy_text_and_a_tab_is_refused():
-    # given a run's first classification of a customer and a one-customer reclassification's change (no run)
-    day, at = dt.date(2026, 10, 31), "2026-11-24 05:00:00+00:00"
-    rows = [(11, "", "high", "", "strategic", "", "potential", day, 7, '{"run": 7}', "applied", at),
-            (12, "high", "high", "key", "strategic", "stable", "stable", day, None, '{"run": null}', "pending", at)]
-    # when they are written as COPY text
-    text = _history_text(rows)
-    # then each is one tab-separated line, NULL for the missing run, an empty string for no earlier value
-    assert text == ('11\t\thigh\t\tstrategic\t\tpotential\t2026-10-31\t7\t{"run": 7}\tapplied\t2026-11-24 05:00:00+00:00\n'
-                    '12\thigh\thigh\tkey\tstrategic\tstable\tstable\t2026-10-31\t\\N\t{"run": null}\tpending\t'
-                    '2026-11-24 05:00:00+00:00\n')
-    # and a value that would need escaping is refused, not written wrongly
-    for column, value in ((2, "hi\tgh"), (3, "a\nb"), (6, "a\\b"), (9, '{"x":"a\\\\b"}')):
-        bad = [rows[0][:column] + (value,) + rows[0][column + 1:]]
-        with pytest.raises(ValueError, match="tab, newline or backslash"):
-            _history_text(bad)
+def test_a_history_row_gives_the_evidence_of_its_change_and_an_old_row_none():
+    # given a change a run made (its inputs kept), its value class waiting for a manager
+    features = {name: 0 for name in FEATURE_NAMES}
+    features.update(amt_recent=5_000_000, amt_before_recent=10_000_000, orders_ever=4)
+    change = Change(run_id=7, threshold_set=0, as_of=dt.date(2026, 6, 30), stage_since=dt.date(2026, 6, 1),
+                    value_tier_from="high", value_tier_to="medium", value_class_from="key", value_class_to="normal",
+                    relationship_type_from="stable", relationship_type_to="churn_risk", status="pending", **features)
+    # when its evidence is read, then it is the document of the change's results, as explain() reads it
+    assert change.evidence == {
+        "run": 7, "thresholds": 0, "as_of": "2026-06-30", "stage_since": "2026-06-01", "features": features,
+        "value_tier": "medium", "value_class": "normal", "value_class_pending": True,
+        "relationship_type": "churn_risk"}
+    with translation.override("en"):
+        assert explain(change.evidence)["relationship_type"]["value"] == "churn_risk"
+    # and a change recorded before the history kept its evidence has none to explain
+    old = Change(as_of=dt.date(2026, 6, 30), relationship_type_to="stable")
+    assert (old.evidence, explain(old.evidence)) == ({}, {})

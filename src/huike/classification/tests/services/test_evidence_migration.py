@@ -1,4 +1,5 @@
-"""Classification migration 0010: the stored evidence documents become the result's typed columns, and back."""
+"""Classification migrations 0010 and 0011: the stored evidence documents become typed columns (results), the
+history keeps its evidence from then on; and back."""
 import datetime as dt
 import json
 
@@ -6,7 +7,7 @@ import pytest
 from django.db import connection
 
 from huike.classification.domain.features import FEATURE_NAMES
-from huike.classification.models import Result
+from huike.classification.models import Change, Result
 from huike.testing.factories import make_customer
 from huike.testing.migrations import migrate, newest
 
@@ -59,5 +60,32 @@ def test_stored_documents_become_columns_and_back(org):
         assert back[a.pk] == full
         assert back[b.pk] == {**bare, "as_of": "2026-10-31", "features": {
             **bare["features"], "core_business": 1, "proactive": 0}}
+    finally:
+        migrate(newest("classification"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_history_rows_written_before_0011_keep_their_run_and_no_evidence(org):
+    a = make_customer(org.ra1)
+    migrate([("classification", "0010_result_evidence_columns")])
+    try:
+        # given a history row whose document only named its run
+        with connection.cursor() as cur:
+            cur.execute("INSERT INTO classification_change (customer_id, as_of, run_id, evidence, status, created_at, "
+                        "value_tier_from, value_tier_to, value_class_from, value_class_to, relationship_type_from, "
+                        "relationship_type_to) VALUES (%s, '2026-09-30', 5, %s, 'applied', %s, '', 'high', '', "
+                        "'key', '', 'potential')",
+                        [a.pk, '{"run": 5}', dt.datetime(2026, 9, 30, tzinfo=dt.timezone.utc)])
+        # when the history is migrated
+        migrate([("classification", "0011_history_keeps_its_evidence")])
+        # then the row keeps its run and says it has no evidence to explain, rather than zeros
+        change = Change.objects.get(customer=a)
+        assert (change.run_id, change.threshold_set, change.amt_annual, change.evidence) == (5, None, 0, {})
+        # and migrated back, its document names the run again
+        migrate([("classification", "0010_result_evidence_columns")])
+        with connection.cursor() as cur:
+            cur.execute("SELECT evidence FROM classification_change WHERE customer_id = %s", [a.pk])
+            doc = cur.fetchone()[0]
+        assert (doc if isinstance(doc, dict) else json.loads(doc)) == {"run": 5}
     finally:
         migrate(newest("classification"))

@@ -144,6 +144,28 @@ def test_purging_a_classified_customer_removes_its_results_and_history(org, book
     assert Result.objects.count() == len(book) - 1
 
 
+def test_a_change_keeps_the_evidence_that_made_it_after_a_later_run_restates_the_result(org, book):
+    from django.utils import translation
+
+    from huike.classification.evidence import explain
+
+    # given the first run's history row of the customer whose last three months halved
+    first = run(org.ma)
+    change = Change.objects.get(customer=book["churn"], run=first)
+    # when a run three months later restates the customer's result (the orders left every window)
+    later = run(org.ma, as_of=dt.date(2026, 9, 30))
+    assert Result.objects.get(customer=book["churn"]).evidence["features"]["amt_recent"] == 0
+    # then the first change still holds the inputs and threshold set it was made from, and says why in words
+    change.refresh_from_db()
+    assert later.pk != first.pk
+    assert (change.threshold_set, change.stage_since) == (0, book["churn"].stage_changed_at.date())
+    assert (change.amt_recent, change.amt_before_recent, change.orders_ever) == (5_000_000, 10_000_000, 2)
+    with translation.override("en"):
+        words = explain(change.evidence)
+    assert words["relationship_type"]["value"] == "churn_risk"
+    assert "¥50,000 vs ¥100,000" in words["relationship_type"]["summary"]
+
+
 def test_deleting_the_user_who_decided_a_change_keeps_the_change_without_its_decider(org, book):
     from huike.accounts.models import Role, User
 

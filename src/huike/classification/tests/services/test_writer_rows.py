@@ -12,39 +12,49 @@ from huike.classification.services import classify_customer
 from huike.customers.models import Customer
 from huike.testing.factories import make_customer
 
-def result_rows(*customer_ids: int) -> list:
-    """Result rows (writer.RESULT_COLUMNS) as the writer sends them: hash 7, no run, no RFM scores."""
+def as_columns(names: tuple[str, ...], rows: list[dict]) -> list:
+    """Rows (by column name; missing ones 0, NULL or the first text) as the columns the writer sends."""
     import numpy as np
 
     from huike.core.copy_binary import Column
 
-    n = len(customer_ids)
-    values = {"customer_id": Column(np.array(customer_ids), "int8"),
-              "run_id": Column(np.zeros(n, dtype=np.int64), "int8", null=np.ones(n, dtype=bool)),
-              "classified_on": Column(np.full(n, dt.date(2026, 6, 30).toordinal()), "date"),
-              "stage_since": Column(np.zeros(n, dtype=np.int64), "date", null=np.ones(n, dtype=bool)),
-              "value_tier": Column(np.zeros(n, dtype=np.int64), "text", texts=("", "high")),
-              "value_class": Column(np.zeros(n, dtype=np.int64), "text", texts=("normal",)),
-              "relationship_type": Column(np.zeros(n, dtype=np.int64), "text", texts=("potential",)),
-              "value_class_pending": Column(np.zeros(n, dtype=bool), "bool"),
-              "hash": Column(np.full(n, 7), "int8")}
-    for name in ("rfm_r", "rfm_f", "rfm_m", "segment"):
-        values[name] = Column(np.zeros(n, dtype=np.int64), "int2", null=np.ones(n, dtype=bool))
-    kinds = writer._FEATURE_KINDS
-    return [values.get(name) or Column(np.zeros(n, dtype=np.int64), kinds.get(name, "int4"))
-            for name in writer.RESULT_COLUMNS]
+    def column(name):
+        values = [r.get(name) for r in rows]
+        null = np.array([v is None for v in values])
+        if name in writer._FEATURE_KINDS:
+            return Column(np.array([v or 0 for v in values]), writer._FEATURE_KINDS[name])
+        if name in ("classified_on", "as_of", "stage_since"):
+            return Column(np.array([v.toordinal() if v else 0 for v in values]), "date", null=null)
+        if name == "created_at":
+            return Column(np.array([writer._microseconds(v) for v in values]), "timestamptz")
+        if name in ("value_class_pending",):
+            return Column(np.array([bool(v) for v in values]), "bool")
+        if name.startswith(("value_", "relationship_", "status")):
+            texts = tuple(sorted({v or "" for v in values}))
+            return Column(np.array([texts.index(v or "") for v in values]), "text", texts=texts)
+        kind = "int2" if name.startswith(("rfm_", "segment")) else "int4" if name == "threshold_set" else "int8"
+        return Column(np.array([v or 0 for v in values]), kind, null=null)
+    return [column(name) for name in names]
+
+
+def result_rows(*customer_ids: int) -> list:
+    """Result rows (writer.RESULT_COLUMNS): hash 7, no run, no RFM scores."""
+    return as_columns(writer.RESULT_COLUMNS, [
+        {"customer_id": c, "classified_on": dt.date(2026, 6, 30), "value_class": "normal",
+         "relationship_type": "potential", "hash": 7, "threshold_set": 0} for c in customer_ids])
 
 
 def test_rows_sent_in_chunks_are_all_in_their_tables_after_wait(org):
     # given two customers
     a, b = make_customer(org.ra1, name="甲"), make_customer(org.ra1, name="乙")
-    history = [(c.pk, "", "high", "", "normal", "", "potential", dt.date(2026, 6, 30), None, '{"run":null}', "applied",
-                connection.ops.adapt_datetimefield_value(dt.datetime(2026, 6, 30, tzinfo=dt.timezone.utc)))
-               for c in (a, b)]
+    history = as_columns(writer.HISTORY_COLUMNS, [
+        {"customer_id": c.pk, "value_tier_to": "high", "value_class_to": "normal", "relationship_type_to": "potential",
+         "as_of": dt.date(2026, 6, 30), "status": "applied", "threshold_set": 0,
+         "created_at": dt.datetime(2026, 6, 30, tzinfo=dt.timezone.utc)} for c in (a, b)])
     # when their results and history are sent as two chunks and waited for
     with transaction.atomic(), writer._Rows() as rows:
         rows.send_columns(Result._meta.db_table, writer.RESULT_COLUMNS, result_rows(a.pk))
-        rows.send(Change._meta.db_table, writer.HISTORY_COLUMNS, history, writer._history_text)
+        rows.send_columns(Change._meta.db_table, writer.HISTORY_COLUMNS, history)
         rows.send_columns(Result._meta.db_table, writer.RESULT_COLUMNS, result_rows(b.pk))
         rows.wait()
         # then every row is in its table, read on the same connection

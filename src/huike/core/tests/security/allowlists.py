@@ -72,10 +72,10 @@ COMPOSED_SQL = {
         "fixed column lists and table constants; `ids_sql` is the caller's constant SELECT of staged ids",
 
     ("src/huike/classification/writer.py", "send"):
-        _IDENTIFIERS + " (the CODES_STAGE, history and reminder stage tables with CODE_COLUMNS, HISTORY_COLUMNS or "
-        "REMINDER_COLUMNS)",
+        _IDENTIFIERS + " (the CODES_STAGE and reminder stage tables with CODE_COLUMNS or REMINDER_COLUMNS)",
     ("src/huike/classification/writer.py", "send_columns"):
-        _IDENTIFIERS + " (Result's table with RESULT_COLUMNS); the values go as binary COPY data or bound parameters",
+        _IDENTIFIERS + " (Result's and the history's tables with RESULT_COLUMNS or HISTORY_COLUMNS); the values go "
+        "as binary COPY data or bound parameters",
     ("src/huike/core/api_testing.py", "db_fingerprint"): "test helper: quote_name of each model's table",
     ("src/huike/demo/bulk.py", "write"): _IDENTIFIERS + " (demo data loader, quote_name)",
     ("src/huike/reports/facts.py", "recompute_sql"):
