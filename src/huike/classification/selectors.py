@@ -11,6 +11,7 @@ from huike.customers.models import Customer
 from huike.transactions.models import Order
 
 from .domain.windows import months_before
+from .evidence import explain
 from .models import DIMENSIONS, Change, ChangeStatus
 
 
@@ -25,13 +26,16 @@ def approval_queue(*, user: User) -> QuerySet:
 
 def customer_history(*, customer: Customer, limit: int = 8) -> list[dict]:
     """The customer's latest classification changes (R-5.6), newest first: each one's date, run and moved
-    dimensions (the value class with its approval status). The caller has already been allowed to see the
+    dimensions (the value class with its approval status), each with why it moved in the current language
+    (empty for a change recorded before the history kept its evidence). The caller has already been allowed to see the
     customer."""
     out = []
     for change in Change.objects.filter(customer=customer).order_by("-as_of", "-id")[:limit]:
+        words = explain(change.evidence)  # the change's own evidence: why it moved, as of its run
         moved = [{"dimension": d, "from": getattr(change, f"{d}_from"), "to": getattr(change, f"{d}_to"),
                   "status": change.status if d == "value_class" else ChangeStatus.APPLIED.value,
-                  "status_label": str(ChangeStatus(change.status).label) if d == "value_class" else ""}
+                  "status_label": str(ChangeStatus(change.status).label) if d == "value_class" else "",
+                  "why": words[d]["summary"] if words else ""}
                  for d in DIMENSIONS if change.moved(d)]
         out.append({"as_of": change.as_of, "run_id": change.run_id, "moves": moved})
     return out

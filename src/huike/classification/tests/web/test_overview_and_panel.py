@@ -6,6 +6,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 from django.urls import reverse
 
 from huike.classification.models import Change, Run
@@ -229,11 +230,24 @@ def test_panel_lists_the_customers_classification_history_newest_first(client, o
         (BEFORE, [("value_tier", "", "low", "applied"), ("value_class", "", "normal", "applied"),
                   ("relationship_type", "", "unclassified", "applied")]),
     ]
+    # and each move says why from that run's own evidence (the first run's: no orders yet)
+    with translation.override("en"):
+        why = [[m["why"] for m in h["moves"]] for h in customer_history(customer=book["big"])]
+    assert why == [
+        ["6-month amount ¥600,000, ranked against every customer (top 20% high, next 50% medium)",
+         "12-month amount ¥600,000: strategic ≥ ¥500,000, key ≥ ¥100,000",
+         "12-month amount ¥600,000 within ¥200,000 – ¥1,000,000；orders in the last 6 months 1 vs 0 before "
+         "(growth ≥ 30%)"],
+        ["6-month amount ¥0, ranked against every customer (top 20% high, next 50% medium)",
+         "12-month amount ¥0: strategic ≥ ¥500,000, key ≥ ¥100,000", "No cooperation record yet (尚无合作记录)."],
+    ]
     html = english.content.decode()
     assert 'id="cls-history"' in html
     assert html.index("2026-11-01") < html.index("2026-09-01")
     assert "Waiting for approval" in html and "not classified" in html
     assert "分类变更记录" in chinese.content.decode() and "待审批" in chinese.content.decode()
+    assert 'class="cls-move-why">12-month amount ¥600,000: strategic ≥ ¥500,000' in html
+    assert "尚无合作记录" in chinese.content.decode()
 
 
 def test_manager_reclassifies_a_team_customer(client, org, book):
