@@ -51,7 +51,7 @@ def naive(customer_ids: list[int], as_of, write: bool = False) -> None:
     """What a first version would do: ORM aggregates per customer and window, then the rules. With `write`, it
     also stores what a run stores, a customer at a time: the codes on the customer (the tier from the last
     run's cut points, as a one-customer reclassification does), the result with its evidence and RFM inputs,
-    and the history row. Each write commits on its own, as the ORM does outside a transaction (the read-only
+    and the history row with its evidence. Each write commits on its own, as the ORM does outside a transaction (the read-only
     version's save too); what the writing version stored stays (a later --reuse resets it)."""
     from django.db.models import Count, Max, Min, Sum
 
@@ -102,7 +102,8 @@ def naive(customer_ids: list[int], as_of, write: bool = False) -> None:
             "classified_on": as_of, "hash": hash((c.value_tier, klass, rel.value)) & 0x7FFFFFFF})
         Change.objects.create(customer=c, as_of=as_of, value_tier_from=before[0], value_tier_to=c.value_tier,
                               value_class_from=before[1], value_class_to=klass,
-                              relationship_type_from=before[2], relationship_type_to=rel.value)
+                              relationship_type_from=before[2], relationship_type_to=rel.value, threshold_set=0,
+                              **f.__dict__)
 
 
 def child_run(as_of: str) -> tuple[float, float]:
