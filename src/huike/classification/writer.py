@@ -180,8 +180,12 @@ def _text_column(values: np.ndarray) -> Column:
     return Column(np.asarray(at, dtype=np.int64), "text", texts=tuple(texts.tolist()))
 
 
+_UNIX_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+
+
 def _microseconds(moment: dt.datetime) -> int:
-    return round(moment.timestamp() * 1_000_000)
+    """A moment as copy_binary's timestamptz value (exact: no float in between)."""
+    return (moment - _UNIX_EPOCH) // dt.timedelta(microseconds=1)
 
 
 class _TaskPlan:
@@ -390,8 +394,8 @@ def _python_values(column: Column) -> list:
         if column.kind == "date":
             names = [dt.date.fromordinal(v).isoformat() if v > 0 else None for v in distinct.tolist()]
         elif column.kind == "timestamptz":
-            names = [connection.ops.adapt_datetimefield_value(
-                dt.datetime.fromtimestamp(v / 1_000_000, dt.timezone.utc)) for v in distinct.tolist()]
+            names = [connection.ops.adapt_datetimefield_value(_UNIX_EPOCH + dt.timedelta(microseconds=v))
+                     for v in distinct.tolist()]
         else:
             names = [column.texts[v] for v in distinct.tolist()]
         out = [names[k] for k in at.tolist()]

@@ -12,6 +12,9 @@ from huike.classification.services import classify_customer
 from huike.customers.models import Customer
 from huike.testing.factories import make_customer
 
+AT = dt.datetime(2026, 6, 30, 8, 15, 30, 123457, tzinfo=dt.timezone.utc)
+
+
 def as_columns(names: tuple[str, ...], rows: list[dict]) -> list:
     """Rows (by column name; missing ones 0, NULL or the first text) as the columns the writer sends."""
     import numpy as np
@@ -50,7 +53,7 @@ def test_rows_sent_in_chunks_are_all_in_their_tables_after_wait(org):
     history = as_columns(writer.HISTORY_COLUMNS, [
         {"customer_id": c.pk, "value_tier_to": "high", "value_class_to": "normal", "relationship_type_to": "potential",
          "as_of": dt.date(2026, 6, 30), "status": "applied", "threshold_set": 0,
-         "created_at": dt.datetime(2026, 6, 30, tzinfo=dt.timezone.utc)} for c in (a, b)])
+         "created_at": AT} for c in (a, b)])
     # when their results and history are sent as two chunks and waited for
     with transaction.atomic(), writer._Rows() as rows:
         rows.send_columns(Result._meta.db_table, writer.RESULT_COLUMNS, result_rows(a.pk))
@@ -59,7 +62,8 @@ def test_rows_sent_in_chunks_are_all_in_their_tables_after_wait(org):
         rows.wait()
         # then every row is in its table, read on the same connection
         assert sorted(Result.objects.values_list("customer_id", "hash")) == [(a.pk, 7), (b.pk, 7)]
-        assert sorted(Change.objects.values_list("customer_id", "value_tier_to")) == [(a.pk, "high"), (b.pk, "high")]
+        assert sorted(Change.objects.values_list("customer_id", "value_tier_to", "created_at")) == [
+            (a.pk, "high", AT), (b.pk, "high", AT)]  # the moment exact to the microsecond, on either engine
 
 
 def test_a_row_the_database_refuses_is_raised_in_the_caller_as_djangos_error_and_nothing_is_kept(org):
