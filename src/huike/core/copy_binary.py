@@ -1,12 +1,7 @@
 """Rows for PostgreSQL's binary COPY, built from numpy columns without a Python object per value.
 
 The format (PostgreSQL's documentation, "COPY … Binary Format"): a header, then per row a 16-bit column count
-and, per column, a 32-bit length (-1 for NULL) followed by that many bytes; then a 16-bit -1. Every row of
-one *shape* (which columns are NULL, which text each text column holds) has the same layout, so the rows of
-a shape are one numpy record array written out at once. A batch of rows has a few dozen shapes at most
-(codes are a handful of fixed texts), so the per-shape work is small against the per-row work it replaces.
-
-The rows go out grouped by shape, not in the order given: COPY appends them in any order.
+and, per column, a 32-bit length (-1 for NULL) followed by that many bytes; then a 16-bit -1.
 """
 from __future__ import annotations
 
@@ -57,20 +52,40 @@ class Column:
         if values.min() < low or values.max() > high:
             raise ValueError(f"a {self.kind} column holds a value outside {low}..{high}")
 
-    def variants(self) -> int:
-        """How many layouts the column can take: NULL or not; for text, NULL or one per text."""
-        return 1 + (len(self.texts) if self.kind == "text" else 1)
+    @property
+    def format(self) -> str:
+        """The numpy format of a value on the wire (big-endian); a text's bytes vary."""
+        return _FORMATS[self.kind]
 
-    def variant(self) -> np.ndarray:
-        """Per row: 0 for NULL, else 1 (+ the text's index for a text column)."""
-        v = self.values.astype(np.int64) + 1 if self.kind == "text" else np.ones(len(self.values), dtype=np.int64)
-        if self.null is not None:
-            v = np.where(self.null, 0, v)
-        return v
+    def fixed(self) -> bool:
+        """Whether the column has the same layout in every row: never NULL, not text."""
+        return self.null is None and self.kind != "text"
+
+    def sizes(self) -> np.ndarray:
+        """Per row, the bytes of its value (0 for NULL)."""
+        if self.kind == "text":
+            size = np.array([len(t) for t in self.encoded], dtype=np.int64)[self.values]
+        else:
+            size = np.full(len(self.values), np.dtype(self.format).itemsize, dtype=np.int64)
+        return size if self.null is None else np.where(self.null, 0, size)
+
+    def wire_values(self) -> np.ndarray:
+        """A numeric column's values as sent: dates and moments counted from PostgreSQL's epoch."""
+        if self.kind == "date":
+            return (self.values - _PG_EPOCH).astype(self.format)
+        if self.kind == "timestamptz":
+            return (self.values - _PG_EPOCH_MICROSECONDS).astype(self.format)
+        return self.values.astype(self.format)
 
 
 def rows(columns: list[Column]) -> bytes:
-    """The rows' bytes (no header, no trailer): each shape's rows as one record array."""
+    """The rows' bytes (no header, no trailer), in the order given.
+
+    Each row's fields land at offsets computed for all rows at once (a row's length is known from which of its
+    values are NULL and how long its texts are); each column is then scattered into place for every row by one
+    numpy assignment. Consecutive columns that are never NULL and not text have the same layout in every row:
+    they go in as one record array. The cost follows the number of rows and columns, not how varied the rows
+    are (grouping rows by layout had cost 2.3 s per 50,000 history rows whose codes before and after varied)."""
     n = len(columns[0].values)
     if any(len(c.values) != n for c in columns):
         raise ValueError("binary copy columns differ in length")
@@ -78,51 +93,57 @@ def rows(columns: list[Column]) -> bytes:
         return b""
     for c in columns:
         c.check()
-    key = np.zeros(n, dtype=np.int64)
-    for c in columns:
-        key = key * c.variants() + c.variant()
-    shapes, at = np.unique(key, return_inverse=True)
-    order = np.argsort(at, kind="stable")
-    bounds = np.concatenate([[0], np.cumsum(np.bincount(at, minlength=len(shapes)))])
-    out = []
-    for s, shape_key in enumerate(shapes.tolist()):
-        picked = order[bounds[s]:bounds[s + 1]]
-        out.append(_shape_rows(columns, _unpack(shape_key, columns), picked))
-    return b"".join(out)
+    sizes = [c.sizes() for c in columns]
+    lengths = 2 + 4 * len(columns) + np.sum(sizes, axis=0)
+    buf = np.empty(int(lengths.sum()), dtype=np.uint8)
+    at = np.cumsum(lengths) - lengths  # each row's start
+    _scatter(buf, at, np.full(n, len(columns), dtype=">i2"))
+    at = at + 2
+    run: list[Column] = []  # fixed columns not written yet
+    for c, size in zip(columns, sizes):
+        if c.fixed():
+            run.append(c)
+            continue
+        at = _write_run(buf, at, run)
+        run = []
+        length = size.astype(">i4")
+        if c.null is not None:
+            length[c.null] = -1
+        _scatter(buf, at, length)
+        at = at + 4
+        present = np.ones(n, dtype=bool) if c.null is None else ~c.null
+        if c.kind == "text":
+            for k, text in enumerate(c.encoded):
+                if text:
+                    where = at[present & (c.values == k)]
+                    buf[where[:, None] + np.arange(len(text))] = np.frombuffer(text, dtype=np.uint8)
+        else:
+            _scatter(buf, at[present], c.wire_values()[present])
+        at = at + size
+    _write_run(buf, at, run)
+    return buf.tobytes()
+
+
+def _write_run(buf: np.ndarray, at: np.ndarray, run: list[Column]) -> np.ndarray:
+    """Consecutive fixed columns as one record (length, value, length, value, …) per row; the offsets after."""
+    if not run:
+        return at
+    rec = np.empty(len(at), dtype=np.dtype([f for x, c in enumerate(run)
+                                             for f in ((f"l{x}", ">i4"), (f"v{x}", c.format))]))
+    for x, c in enumerate(run):
+        rec[f"l{x}"] = np.dtype(c.format).itemsize
+        rec[f"v{x}"] = c.wire_values()
+    _scatter(buf, at, rec)
+    return at + rec.dtype.itemsize
+
+
+def _scatter(buf: np.ndarray, at: np.ndarray, values: np.ndarray) -> None:
+    """Each value's bytes into buf from its offset in `at`."""
+    if len(at):
+        width = values.dtype.itemsize
+        buf[at[:, None] + np.arange(width)] = np.ascontiguousarray(values).view(np.uint8).reshape(len(at), width)
 
 
 def stream(columns: list[Column]) -> bytes:
     """A whole COPY … FROM STDIN (FORMAT binary) input: header, rows, trailer."""
     return HEADER + rows(columns) + TRAILER
-
-
-def _unpack(key: int, columns: list[Column]) -> list[int]:
-    variants = []
-    for c in reversed(columns):
-        key, v = divmod(key, c.variants())
-        variants.append(v)
-    return variants[::-1]
-
-
-def _shape_rows(columns: list[Column], variants: list[int], picked: np.ndarray) -> bytes:
-    fields = [("n", ">i2")]
-    for i, (c, v) in enumerate(zip(columns, variants)):
-        fields.append((f"l{i}", ">i4"))
-        if v and not (c.kind == "text" and not c.encoded[v - 1]):  # an empty text is its length alone
-            fields.append((f"v{i}", f"S{len(c.encoded[v - 1])}" if c.kind == "text" else _FORMATS[c.kind]))
-    rec = np.empty(len(picked), dtype=np.dtype(fields))
-    rec["n"] = len(columns)
-    for i, (c, v) in enumerate(zip(columns, variants)):
-        if not v:
-            rec[f"l{i}"] = -1
-        elif c.kind == "text":
-            text = c.encoded[v - 1]
-            rec[f"l{i}"] = len(text)
-            if text:
-                rec[f"v{i}"] = text
-        else:
-            rec[f"l{i}"] = rec.dtype[f"v{i}"].itemsize
-            values = c.values[picked]
-            rec[f"v{i}"] = (values - _PG_EPOCH if c.kind == "date" else
-                            values - _PG_EPOCH_MICROSECONDS if c.kind == "timestamptz" else values)
-    return rec.tobytes()

@@ -36,7 +36,7 @@ def test_each_kind_is_written_as_the_format_says():
                     + field("text", "战略".encode()) + field(None) + struct.pack(">h", -1))
 
 
-def test_rows_of_different_shapes_go_out_grouped_by_shape_each_row_whole():
+def test_rows_of_different_layouts_go_out_whole_in_the_order_given():
     # given four rows: an empty text or a code, a NULL or a value
     ids = Column(np.array([1, 2, 3, 4]), "int8")
     codes = Column(np.array([0, 1, 0, 1]), "text", texts=("", "high"))
@@ -44,11 +44,11 @@ def test_rows_of_different_shapes_go_out_grouped_by_shape_each_row_whole():
     # when they are encoded
     data = copy_binary.rows([ids, codes, scores])
 
-    # then each row is there once, whole, and rows of one shape are together in their given order
+    # then each row is there once, whole, in the order given
     def row(i, code, score):
         return (struct.pack(">h", 3) + field("q", i) + field("text", code)
                 + (field(None) if score is None else field("h", score)))
-    assert data == row(1, b"", None) + row(3, b"", 4) + row(4, b"high", None) + row(2, b"high", 5)
+    assert data == row(1, b"", None) + row(2, b"high", 5) + row(3, b"", 4) + row(4, b"high", None)
 
 
 def test_a_value_outside_its_type_or_a_missing_text_is_refused_not_wrapped():
