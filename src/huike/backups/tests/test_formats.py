@@ -28,7 +28,7 @@ def _edge_values(org, customers):
     """Orders, customers, facts, access attempts and rules with values at the edges of their types."""
     from axes.models import AccessAttempt
 
-    from huike.classification.models import Change, Result
+    from huike.classification.models import Result, Run
     from huike.customers.models import Customer
     from huike.reports.models import CustomerFact
     from huike.transactions.models import Order
@@ -39,7 +39,7 @@ def _edge_values(org, customers):
                                                  date=dt.date(1900 + 1000 * (i % 2), 1, 1 + i), due_date=None)
     Customer.objects.filter(pk=customers[0].pk).update(expected_close_date=dt.date(9999, 12, 31))
     for customer, document in zip(customers, (EDGE_JSON, {"null": None, "list": [None]}, [])):
-        Change.objects.create(customer=customer, as_of=dt.date(2026, 10, 31), evidence=document)
+        Run.objects.create(as_of=dt.date(2026, 10, 31), counts=document)
         Result.objects.update_or_create(customer=customer, defaults={"hash": -2**63, "amt_annual": 2**63 - 1})
     CustomerFact.objects.filter(customer_id=customers[0].pk).update(potential_days=0.1 + 0.2, intent_days=-1e-300,
                                                                     closed_days=1.7976931348623157e308, lost_days=None)
@@ -87,7 +87,7 @@ json_values = st.recursive(
        document=st.dictionaries(text, json_values, max_size=4))
 def test_any_values_come_back_exactly_after_backup_and_restore(org, rich_data, media, tmp_path, amounts, moments,
                                                                names, document):
-    from huike.classification.models import Change
+    from huike.classification.models import Run
     from huike.customers.models import Customer
     from huike.transactions.models import Order
 
@@ -96,8 +96,7 @@ def test_any_values_come_back_exactly_after_backup_and_restore(org, rich_data, m
         Order.objects.filter(pk=order.pk).update(amount=amount, created_at=moment, date=moment.date())
     for customer, name in zip(rich_data, names * 7):
         Customer.objects.filter(pk=customer.pk).update(remarks=name)
-        Change.objects.update_or_create(customer=customer, as_of=dt.date(2026, 10, 31),
-                                        defaults={"evidence": document})
+        Run.objects.update_or_create(as_of=dt.date(2026, 10, 31), defaults={"counts": document})
     before = dump.canonical()
     # when backed up and restored over the same database
     path, _ = backup_create(output=tmp_path / "h.hkb")
