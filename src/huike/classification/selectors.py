@@ -27,8 +27,8 @@ def approval_queue(*, user: User) -> QuerySet:
 def customer_history(*, customer: Customer, limit: int = 8) -> list[dict]:
     """The customer's latest classification changes (R-5.6), newest first: each one's date, run and moved
     dimensions (the value class with its approval status), each with why it moved in the current language
-    (empty for a change recorded before the history kept its evidence). The caller has already been allowed to see the
-    customer."""
+    (empty for a change recorded before the history kept its evidence). The caller has already been allowed
+    to see the customer."""
     out = []
     for change in Change.objects.filter(customer=customer).order_by("-as_of", "-id")[:limit]:
         words = explain(change.evidence)  # the change's own evidence: why it moved, as of its run

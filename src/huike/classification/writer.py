@@ -409,7 +409,8 @@ def _python_values(column: Column) -> list:
 
 
 def _codes_text(rows: list[tuple]) -> str:
-    """Code rows (CODE_COLUMNS, id) in COPY's text format; the codes are checked like the evidence."""
+    """Code rows (CODE_COLUMNS, id) in COPY's text format; a code that the format would need escaped is
+    refused, not written wrongly."""
     _refuse_escapes(text for row in rows for text in row[:3])
     return "".join(f"{tier}\t{klass}\t{rel}\t{cid}\n" for tier, klass, rel, cid in rows)
 

@@ -129,8 +129,8 @@ def tag_names(customer: Customer) -> list[str]:
     return sorted(t.name for t in customer.tags.all())
 
 
-# What a row of the list page shows (customers/web/rows.py); the wide columns (evidence JSON, a dozen
-# dates) are neither read nor converted for the 50 rows of a page.
+# What a row of the list page shows (customers/web/rows.py); the wide columns (a dozen dates, the search
+# text) are neither read nor converted for the 50 rows of a page.
 ROW_FIELDS = ("code", "name", "contact_name", "contact_title", "phone", "email", "stage", "intent",
               "next_followup_at", "owner_id")
 
