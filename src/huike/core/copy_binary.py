@@ -85,7 +85,7 @@ def rows(columns: list[Column]) -> bytes:
     values are NULL and how long its texts are); each column is then scattered into place for every row by one
     numpy assignment. Consecutive columns that are never NULL and not text have the same layout in every row:
     they go in as one record array. The cost follows the number of rows and columns, not how varied the rows
-    are (grouping rows by layout had cost 2.3 s per 50,000 history rows whose codes before and after varied)."""
+    are (grouping rows by layout had cost 2.3 s for 50,000 history rows with random codes before and after)."""
     n = len(columns[0].values)
     if any(len(c.values) != n for c in columns):
         raise ValueError("binary copy columns differ in length")
