@@ -4,7 +4,6 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
-
 class ThresholdSet(models.Model):
     """Every saved version of the thresholds (R-5); the newest is in force."""
 
@@ -85,7 +84,8 @@ class Inputs(models.Model):
 
     def _evidence(self, *, as_of, thresholds, value_tier: str, value_class: str, pending: bool,
                   relationship_type: str) -> dict:
-        """The evidence document evidence.explain reads (booleans as 1 and 0, a blank tier as None)."""
+        """The evidence document evidence.explain reads (booleans as 1 and 0, a blank tier as None); the
+        concrete model has the run."""
         from .domain.features import FEATURE_NAMES
 
         return {

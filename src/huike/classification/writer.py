@@ -320,14 +320,12 @@ class _Rows:
         as tuples (a date as its ISO text, a text column's code, None for NULL)."""
         if not len(columns[0].values):
             return
+        if not self.postgres:
+            self.send(table, names, list(zip(*(_python_values(c) for c in columns))), text=None)
+            return
         self._raise()
-        if self.postgres:
-            self.jobs.put(("copy", f"COPY {table} ({', '.join(names)}) FROM STDIN (FORMAT binary)",
-                           [copy_binary.stream(columns)]))
-        else:
-            marks = ", ".join(["%s"] * len(names))
-            self.jobs.put(("many", f"INSERT INTO {table} ({', '.join(names)}) VALUES ({marks})",
-                           list(zip(*(_python_values(c) for c in columns)))))
+        self.jobs.put(("copy", f"COPY {table} ({', '.join(names)}) FROM STDIN (FORMAT binary)",
+                       [copy_binary.stream(columns)]))
 
     def execute(self, sql: str, params: list | None = None, tally: str | None = None) -> None:
         """A statement after the rows sent before it, in the same order; its row count is added to
