@@ -47,6 +47,7 @@ COMPOSED_SQL = {
     ("src/huike/backups/load.py", "_take_off_postgres"):
         "DROP INDEX / ALTER TABLE DROP CONSTRAINT with quote_name on names read from the catalogue",
     ("src/huike/backups/load.py", "wipe"): "DELETE FROM quote_name(model table) for the app's own models only",
+    ("src/huike/classification/features_sql.py", "_fen_sum"): "a bucket's condition built by _order_sql from constants",
     ("src/huike/classification/features_sql.py", "_order_sql"):
         "columns are code constants; `where` is one of two fixed fragments using the %(cid)s parameter",
     ("src/huike/automation/services.py", "reminders_create_rows"):
