@@ -91,12 +91,14 @@ def explain(classification: dict[str, Any]) -> dict[str, Any]:
     rel = classification["relationship_type"]
     lines = _relationship_lines(f, t, as_of, rel)
     held = next((line for line in lines if line["held"]), None)
+    # Translators: between the reasons of one summary
+    sep = _("; ")
     if held:
-        rel_summary = "；".join(c["text"] for c in held["checks"] if c["ok"])
+        rel_summary = sep.join(c["text"] for c in held["checks"] if c["ok"])
     elif f.orders_ever == 0:
-        rel_summary = _("No cooperation record yet (尚无合作记录).")
+        rel_summary = _("No cooperation record yet.")
     else:
-        rel_summary = _("No rule held: %(why)s") % {"why": "；".join(
+        rel_summary = _("No rule held: %(why)s") % {"why": sep.join(
             next(c["text"] for c in line["checks"] if not c["ok"]) for line in lines)}
     klass = classification["value_class"]
     class_summary = _("%(m)d-month amount %(a)s: strategic ≥ %(s)s, key ≥ %(k)s") % {

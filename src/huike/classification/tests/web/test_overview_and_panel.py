@@ -236,11 +236,15 @@ def test_panel_lists_the_customers_classification_history_newest_first(client, o
     assert why == [
         ["6-month amount ¥600,000, ranked against every customer (top 20% high, next 50% medium)",
          "12-month amount ¥600,000: strategic ≥ ¥500,000, key ≥ ¥100,000",
-         "12-month amount ¥600,000 within ¥200,000 – ¥1,000,000；orders in the last 6 months 1 vs 0 before "
+         "12-month amount ¥600,000 within ¥200,000 – ¥1,000,000; orders in the last 6 months 1 vs 0 before "
          "(growth ≥ 30%)"],
         ["6-month amount ¥0, ranked against every customer (top 20% high, next 50% medium)",
-         "12-month amount ¥0: strategic ≥ ¥500,000, key ≥ ¥100,000", "No cooperation record yet (尚无合作记录)."],
+         "12-month amount ¥0: strategic ≥ ¥500,000, key ≥ ¥100,000", "No cooperation record yet."],
     ]
+    # the reasons of one summary are joined in the reader's language
+    with translation.override("zh-hans"):
+        chinese_why = customer_history(customer=book["big"])[0]["moves"][2]["why"]
+    assert chinese_why.count("；") == 1 and "; " not in chinese_why
     html = english.content.decode()
     assert 'id="cls-history"' in html
     assert html.index("2026-11-01") < html.index("2026-09-01")
