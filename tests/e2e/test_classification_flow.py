@@ -138,3 +138,21 @@ def test_manager_runs_the_classification_and_reads_the_evidence_then_admin_previ
     admin_phone.goto("/classification/rules/")
     shot(admin_phone, "phone-classification-rules")
     assert admin_phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+    # when the manager switches to Chinese
+    page.click("#lang-switch button[value='zh-hans']")
+    page.goto("/classification/")
+    page.wait_for_selector("[data-chart='value_tier'] canvas")
+
+    # then the overview and the customer's panel read in Chinese, on a laptop and on a phone
+    assert page.inner_text(".page-head h1") == "客户分类"
+    page.wait_for_timeout(700)  # the charts' entry animation
+    shot(page, "desktop-classification-overview-zh")
+    page.goto(f"/customers/{big.pk}/")
+    panel = page.inner_text("#classification-panel")
+    assert "价值等级" in panel and "分类变更记录" in panel and "；" in panel
+    page.set_viewport_size(PHONE)
+    page.locator("#classification-panel").scroll_into_view_if_needed()
+    shot(page, "phone-customer-classification-panel-zh")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert errors == []

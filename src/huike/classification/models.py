@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ThresholdSet(models.Model):
@@ -22,11 +23,18 @@ class RunStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+class RunKind(models.TextChoices):
+    """What started a run: someone (the page, the API, the command) or the schedule."""
+    MANUAL = "manual", pgettext_lazy("classification run", "Manual")
+    MONTHLY = "monthly", pgettext_lazy("classification run", "Monthly")
+    QUARTERLY = "quarterly", pgettext_lazy("classification run", "Quarterly")
+
+
 class Run(models.Model):
     """One classification run over all customers as of a date."""
 
     as_of = models.DateField()
-    kind = models.CharField(max_length=12, default="manual")  # manual | monthly | quarterly
+    kind = models.CharField(max_length=12, choices=RunKind.choices, default=RunKind.MANUAL)
     status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     thresholds = models.JSONField(default=dict)

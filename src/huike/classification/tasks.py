@@ -3,6 +3,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
 from . import services
+from .models import RunKind
 
 
 @db_task(retries=2, retry_delay=30)
@@ -21,5 +22,5 @@ def scheduled_run() -> None:
     import datetime as dt
 
     as_of = services.today().replace(day=1) - dt.timedelta(days=1)
-    kind = "quarterly" if as_of.month in (3, 6, 9, 12) else "monthly"
+    kind = RunKind.QUARTERLY if as_of.month in (3, 6, 9, 12) else RunKind.MONTHLY
     services.run_create(actor=None, as_of=as_of, kind=kind)  # queues run_task

@@ -230,8 +230,7 @@ def approvals(request):
                              % {"n": n})
         return redirect(request, reverse("classification:approvals"))
     page = paginate(request, selectors.approval_queue(user=user))
-    rows = [{"change": c, "from": label("value_class", c.value_class_from), "to": c.value_class_to,
-             "summary": (explain_customer(c.customer).get("value_class") or {}).get("summary", "")}
+    rows = [{"change": c, "summary": (explain_customer(c.customer).get("value_class") or {}).get("summary", "")}
             for c in page.object_list]
     return render(request, "classification/approvals.html", {"page": page, "rows": rows,
                                                              "query_keep": query_without(request, "page")})

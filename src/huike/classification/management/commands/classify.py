@@ -3,7 +3,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from huike.classification.models import Run
+from huike.classification.models import Run, RunKind
 from huike.classification.services import run_execute, today
 
 
@@ -21,7 +21,7 @@ class Command(BaseCommand):
         if as_of > today():
             raise CommandError("--as-of cannot be in the future / 不能按未来日期分类")
         started = time.perf_counter()
-        run = Run.objects.create(as_of=as_of, kind="manual")
+        run = Run.objects.create(as_of=as_of, kind=RunKind.MANUAL)
         run = run_execute(run.pk)
         c = run.counts
         self.stdout.write(

@@ -1,5 +1,6 @@
 """Manager and admin classification pages: the approval queue, the rules with their what-if, the strategies."""
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -61,6 +62,10 @@ def test_manager_sees_only_the_teams_pending_changes_with_the_evidence(client, o
     assert f'id="change-{pending["a1"].pk}"' in html and f'id="change-{pending["a2"].pk}"' in html
     assert f'id="change-{pending["b"].pk}"' not in html
     assert "12-month amount ¥600,000: strategic ≥ ¥500,000" in html
+    # and each row shows the move that waits: from the class in force to the computed one
+    row = html[html.index(f'id="change-{pending["a1"].pk}"'):]
+    row = row[:row.index("</tr>")]
+    assert re.findall(r'class="badge[^"]*"[^>]*>([^<]+)<', row) == ["Normal customer", "Strategic customer"]
 
 
 def test_manager_approves_in_bulk_and_the_class_takes_effect(client, org, pending):

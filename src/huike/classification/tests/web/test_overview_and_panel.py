@@ -1,5 +1,6 @@
 """Classification pages through Django's test client: the overview, runs, transitions and the customer panel."""
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -9,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from django.urls import reverse
 
-from huike.classification.models import Change, Run
+from huike.classification.models import Change, Run, RunKind
 from huike.classification.services import run_create, run_execute
 from huike.customers.models import Customer
 from huike.testing.factories import make_customer, make_order
@@ -78,6 +79,28 @@ def test_manager_overview_shows_the_run_form_runs_revenue_share_and_segments(cli
     assert [(r["key"], r["pct"], r["expected"]) for r in response.context["revenue"]["rows"][1:]] == [
         ("medium", 0.0, 15), ("low", 0.0, 5)]
     assert len(response.context["segments"]) >= 1
+
+
+def test_overview_runs_table_names_what_started_each_run_in_the_readers_language(client, org, book):
+    # given a run started by a manager and a scheduled quarterly one
+    manual = run(org.admin, BEFORE)
+    quarterly = run(org.admin, AFTER)
+    Run.objects.filter(pk=quarterly.pk).update(kind=RunKind.QUARTERLY)
+    client.force_login(org.ma)
+
+    def kinds(language):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        html = client.get(reverse("classification:overview")).content.decode()
+        return [re.search(rf'id="run-{r.pk}".*?</td><td[^>]*>[^<]*</td><td>([^<]*)</td>', html, re.S).group(1)
+                for r in (manual, quarterly)], html
+
+    # when the manager reads the runs table in English, then in Chinese
+    english, _html = kinds("en")
+    chinese, html = kinds("zh-hans")
+    # then each run says what started it, and the count column is a count
+    assert english == ["Manual", "Quarterly"]
+    assert chinese == ["手动", "每季度定时"]
+    assert "<th>触发方式</th>" in html and '<th class="num">客户数</th>' in html
 
 
 def test_manager_runs_the_classification_and_sees_it_done(client, org, book, django_capture_on_commit_callbacks):
