@@ -35,7 +35,7 @@
         axisLabel: { rotate: manyLabels || small ? 30 : 0, hideOverlap: true } },
       yAxis: kinds.slice(0, 2).map(function (k) {
         return { type: "value", axisLabel: { formatter: fmt(k) }, splitLine: { show: k === kinds[0] },
-          minInterval: k === "int" ? 1 : 0, max: k === "rate" ? 100 : null };
+          minInterval: k === "int" || k === "money" ? 1 : 0, max: k === "rate" ? 100 : null };  // no ¥0.2 steps
       }),
       series: d.series.map(function (s) {
         return { name: s.name, type: type, data: s.data, yAxisIndex: Math.min(kinds.indexOf(s.kind), 1),
