@@ -19,7 +19,7 @@ from huike.customers.models import Customer
 from . import engine, features_sql, locks, writer
 from .domain.rules import CLASS_CODES, RELATIONSHIP_CODES, TIER_CODES
 from .domain.thresholds import Thresholds, validate
-from .models import Change, ChangeStatus, Result, Run, RunStatus, Strategy, ThresholdSet
+from .models import Change, ChangeStatus, Result, Run, RunKind, RunStatus, Strategy, ThresholdSet
 
 
 def current_thresholds() -> Thresholds:
@@ -36,7 +36,7 @@ def today() -> dt.date:
     return timezone.localdate()
 
 
-def run_create(*, actor: User | None, as_of: dt.date | None = None, kind: str = "manual") -> Run:
+def run_create(*, actor: User | None, as_of: dt.date | None = None, kind: str = RunKind.MANUAL) -> Run:
     """Queue a run; the worker executes it after commit (never inside a web request)."""
     if actor is not None and not (actor.is_admin or actor.is_manager):
         raise Forbidden(_("Only managers and admins can start a classification run."))
